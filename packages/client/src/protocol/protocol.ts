@@ -1,0 +1,78 @@
+import type { ProtocolError } from '../errors.js';
+import type { InboundFrame, OutboundFrame, TransportKind } from '../transports/transport.js';
+
+/** Where a resumed session continues from; owned by the Connection, handed to each new codec. */
+export interface ResumeCursor {
+  /** Server session id (envelope) or Socket.IO pid. */
+  session?: string;
+  /** Last delivered sequence id (envelope `seq`), or Socket.IO offset. */
+  lastSeq?: number | string;
+  /** Last SSE `id:` seen (plain SSE servers). */
+  lastEventId?: string;
+}
+
+/** What a codec makes of an inbound frame. */
+export type ProtocolInput =
+  /** Handshake finished: the connection is usable. */
+  | {
+      type: 'ready';
+      /** True when the server resumed the previous session without a gap. */
+      resumed: boolean;
+      session?: string;
+      /** Server heartbeat interval, when the server has one. */
+      heartbeatMs?: number;
+      /** Highest client message id the server has processed (outbox entries up to it are done). */
+      confirmedCid?: number;
+    }
+  | {
+      type: 'event';
+      name: string;
+      args: unknown[];
+      seq?: number;
+      ackId?: number | string;
+      /** The SSE `id:` the event came with (protocol `raw` over SSE with a custom `event:` name). */
+      eventId?: string;
+    }
+  | { type: 'ack'; cid: number; args: unknown[]; error?: { code: string; message: string }; seq?: number }
+  /** A raw message (protocol `raw`, or Socket.IO `message`). */
+  | { type: 'message'; data: string | ArrayBuffer | Blob; seq?: number; eventId?: string }
+  /** Server heartbeat; `confirmedCid` as in `ready`. */
+  | { type: 'ping'; confirmedCid?: number }
+  /** A frame the codec must answer right away (pong, EIO3 ping). */
+  | { type: 'reply'; frames: OutboundFrame[] }
+  /** A bad frame: reported, the connection survives. */
+  | { type: 'error'; error: ProtocolError }
+  /** The server ends the session; `retry: false` is terminal. */
+  | { type: 'close'; code: string; message: string; retry: boolean };
+
+/** A codec instance for one connection attempt. Pure framing: no I/O, no timers; never throws. */
+export interface ProtocolCodec {
+  /**
+   * When the transport counts as up: `first-frame` waits for the server's first real frame (envelope
+   * `welcome`, Engine.IO open); `open` trusts the transport's open (raw servers that say nothing first).
+   */
+  readonly confirmOn: 'first-frame' | 'open';
+  /** Whether the server answers `event` frames that ask for an ack. */
+  readonly supportsAcks: boolean;
+  /** Query parameters for the downstream URL of this attempt (SSE GET resume parameters, for example). */
+  connectParams(): Record<string, string>;
+  /** Query parameters for upstream requests (SSE POST session id), evaluated per request. */
+  upstreamParams(): Record<string, string>;
+  /** Frames to send as soon as the transport opens (the envelope `hello` over WebSocket). */
+  onOpen(): OutboundFrame[];
+  decode(frame: InboundFrame): ProtocolInput[];
+  /** Encodes an application event; `cid` is the outbox id, `wantsAck` asks the server to ack. */
+  encodeEvent(name: string, args: readonly unknown[], cid: number, wantsAck: boolean): OutboundFrame;
+  /** Answers a server event that asked for an ack. */
+  encodeAckReply(ackId: number | string, args: readonly unknown[]): OutboundFrame | undefined;
+  /** Encodes a raw `send()` payload. */
+  encodeMessage(data: string | ArrayBuffer | ArrayBufferView | Blob): OutboundFrame;
+  /** Merges frames for one upstream request when the transport batches (SSE POST). */
+  batch?(frames: readonly OutboundFrame[]): OutboundFrame;
+}
+
+/** Creates a codec per attempt; `kind` tells which carrier it rides on. */
+export interface Protocol {
+  readonly name: string;
+  create(options: { kind: TransportKind; resume: ResumeCursor | undefined }): ProtocolCodec;
+}

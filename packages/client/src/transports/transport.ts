@@ -1,0 +1,92 @@
+import type { UnisocketError } from '../errors.js';
+
+/** The kinds of pipe unisocket can use. */
+export type TransportKind = 'websocket' | 'sse' | 'polling';
+
+/** What can go out on a transport. */
+export type OutboundFrame = string | ArrayBuffer | ArrayBufferView | Blob;
+
+/** One message as it arrived. `event` and `id` are set by SSE (its `event:` and `id:` fields). */
+export interface InboundFrame {
+  data: string | ArrayBuffer | Blob;
+  event?: string;
+  id?: string;
+}
+
+/** Why a transport ended, classified by the transport so the Connection can decide what to do. */
+export type TransportCloseReason =
+  /** The network failed or the peer went away (retry). */
+  | 'network'
+  /** Closed before it ever opened: upgrade refused, host unreachable (fall back / retry). */
+  | 'refused'
+  /** The server answered with an HTTP status that is not a success; see `status`. */
+  | 'http-status'
+  /** SSE answered 204 No Content: the server says stop (terminal). */
+  | 'no-content'
+  /** The response was not the expected content type (terminal for that endpoint). */
+  | 'content-type'
+  /** The server ended the stream / closed normally (retry, honouring `retryAfterMs`). */
+  | 'ended'
+  /** The connection attempt exceeded the transport's own deadline (first-byte deadline, for example). */
+  | 'timeout';
+
+export interface TransportCloseInfo {
+  reason: TransportCloseReason;
+  /** True when `onopen` had fired before the close. */
+  wasOpen: boolean;
+  /** WebSocket close code, when there was one. */
+  code?: number;
+  /** HTTP status, when known (SSE/polling; browsers hide it for WebSocket). */
+  status?: number;
+  /** Human-readable detail. */
+  message: string;
+  /** A delay the server asked for (SSE `retry:`, `Retry-After`), in ms. */
+  retryAfterMs?: number;
+  error?: unknown;
+}
+
+/**
+ * A dumb pipe: no retries, no timers beyond its own wire duties, no back-reference to the client.
+ * After `close()` returns, no callback fires again (the Connection may have moved on).
+ */
+export interface Transport {
+  readonly kind: TransportKind;
+  /** The URL this transport connects to (resolved for this attempt). */
+  readonly url: string;
+  /** Starts connecting. Called at most once. */
+  open(): void;
+  /**
+   * Sends frames in order. Resolves once they are handed to the network (WebSocket) or accepted by the
+   * server (SSE upstream POST answered 2xx); rejects with a {@link UnisocketError} otherwise, so the
+   * caller can keep the frames and resend them. Several frames may travel in one request (batching).
+   */
+  send(frames: readonly OutboundFrame[]): Promise<void>;
+  /** Closes the pipe; idempotent. */
+  close(code?: number, reason?: string): void;
+  onopen: (() => void) | null;
+  onmessage: ((frame: InboundFrame) => void) | null;
+  /** A recoverable problem (a malformed SSE frame, a failed POST): the transport stays up. */
+  onerror: ((error: UnisocketError) => void) | null;
+  onclose: ((info: TransportCloseInfo) => void) | null;
+}
+
+/** Everything a transport needs for one attempt, resolved by the Connection before creation. */
+export interface TransportOpenContext {
+  /** Downstream URL with the query of this attempt applied. */
+  url: string;
+  /** Headers for HTTP requests (SSE over fetch, upstream POST, polling). WebSocket cannot send headers. */
+  headers: Record<string, string>;
+  /** Last SSE event id seen, sent as `Last-Event-ID` on (re)connect by transports that can. */
+  lastEventId?: string;
+  /** Extra query parameters for each upstream request, evaluated per request (for example the session id). */
+  upstreamParams?: () => Record<string, string>;
+  /** Injected platform classes. */
+  platform: Platform;
+}
+
+/** Platform classes, injected so the same code runs in browsers, Node and tests. */
+export interface Platform {
+  WebSocket?: typeof WebSocket;
+  EventSource?: typeof EventSource;
+  fetch?: typeof fetch;
+}

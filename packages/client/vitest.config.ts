@@ -1,0 +1,13 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  test: {
+    name: 'client',
+    environment: 'node',
+    include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup-node.ts'],
+    testTimeout: 15_000,
+    hookTimeout: 15_000,
+    typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+  },
+});

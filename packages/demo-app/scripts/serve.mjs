@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// Builds the demo and serves the build on an OS-assigned port (or --port N), then prints
+// `demo listening on http://HOST:PORT` so Playwright's webServer can pick the port up.
+import { parseArgs } from 'node:util';
+import { build, preview } from 'vite';
+
+const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' } } });
+const root = new URL('..', import.meta.url).pathname;
+
+await build({ root, logLevel: 'warn' });
+const server = await preview({ root, logLevel: 'warn', preview: { port: Number(values.port), host: values.host, strictPort: true } });
+const address = server.httpServer.address();
+const port = typeof address === 'object' && address ? address.port : values.port;
+console.log(`demo listening on http://${values.host}:${port}`);
+
+const stop = () => server.close().finally(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,88 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { HarnessContext, HarnessModule } from '../context.js';
+import { serveSseDownstream } from './carrier-sse.js';
+import { serveWebSocket } from './carrier-ws.js';
+import { ChatApp } from './chat-app.js';
+import { CORS_HEADERS, JsonResponder } from './http.js';
+import { SessionStore } from './session-store.js';
+import { servePush, serveUpstreamPost } from './upstream-post.js';
+import type { PostDeps } from './upstream-post.js';
+
+/** Limits of the `/rt` server that the harness options do not expose (tests shorten them). */
+export interface EnvelopeTuning {
+  /** Sequenced frames kept per session for replay. Default 1,000. */
+  replayWindow: number;
+  /** How long a detached session is kept before it expires, in ms. Default 120,000. */
+  detachedTtlMs: number;
+}
+
+export const DEFAULT_ENVELOPE_TUNING: EnvelopeTuning = { replayWindow: 1000, detachedTtlMs: 120_000 };
+
+/** How long `close()` waits for WebSockets to finish their closing handshake before cutting them. */
+const CLOSE_GRACE_MS = 500;
+
+const ALLOWED = { '/rt': 'GET, POST, OPTIONS', '/rt/push': 'POST, OPTIONS' } as const;
+
+/**
+ * The envelope protocol server (PROTOCOL.md): `ws://HOST/rt`, `GET /rt` (SSE), `POST /rt` (upstream
+ * batch) and `POST /rt/push`, with one session model for both carriers.
+ */
+export function createEnvelopeModule(ctx: HarnessContext, tuning: Partial<EnvelopeTuning> = {}): HarnessModule {
+  const log = (line: string) => ctx.log(line);
+  const { replayWindow, detachedTtlMs } = { ...DEFAULT_ENVELOPE_TUNING, ...tuning };
+  const chat = new ChatApp(() => store.all());
+  const store = new SessionStore({ replayWindow, detachedTtlMs, heartbeatMs: ctx.options.heartbeatMs }, (session) =>
+    chat.sessionEnded(session),
+  );
+  const responder = new JsonResponder(ctx);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: ctx.options.maxFrameBytes });
+  const postDeps: PostDeps = { store, app: chat, responder, maxBytes: ctx.options.maxFrameBytes, log };
+
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL, path: keyof typeof ALLOWED): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (method === 'OPTIONS') {
+      res.writeHead(204, { ...CORS_HEADERS, allow: ALLOWED[path], 'access-control-max-age': '600' }).end();
+    } else if (path === '/rt' && method === 'GET') {
+      serveSseDownstream(ctx, store, responder, req, res, url);
+    } else if (method === 'POST') {
+      await (path === '/rt' ? serveUpstreamPost(postDeps, req, res, url) : servePush(postDeps, req, res));
+    } else {
+      responder.error(res, 405, 'method-not-allowed', `${method} is not allowed on ${path}`, { allow: ALLOWED[path] });
+    }
+  }
+
+  return {
+    name: 'envelope',
+    async handleRequest(req, res, url) {
+      const path = url.pathname;
+      if (path !== '/rt' && path !== '/rt/push') return false;
+      try {
+        await handle(req, res, url, path);
+      } catch (error) {
+        log(`envelope: ${req.method ?? '?'} ${path} failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (!res.headersSent) responder.error(res, 500, 'internal', 'the envelope server failed on this request');
+        else res.destroy();
+      }
+      return true;
+    },
+    handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) {
+      if (url.pathname !== '/rt') return false;
+      wss.handleUpgrade(req, socket, head, (ws) => serveWebSocket(ws, store, chat, log));
+      return true;
+    },
+    async close() {
+      responder.close();
+      store.close({ t: 'bye', code: 'server-closing', message: 'the harness is shutting down', retry: true });
+      const sockets = [...wss.clients];
+      for (const ws of sockets) ws.close(1001, 'server-closing');
+      await Promise.race([
+        Promise.all(sockets.map((ws) => (ws.readyState === ws.CLOSED ? undefined : new Promise((done) => ws.once('close', done))))),
+        new Promise((done) => setTimeout(done, CLOSE_GRACE_MS).unref()),
+      ]);
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((done) => wss.close(() => done()));
+    },
+  };
+}

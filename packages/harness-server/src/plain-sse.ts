@@ -1,0 +1,93 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HarnessContext, HarnessModule } from './context.js';
+import { HttpError, pathSegments, readFields, requireMethod, sendJson } from './http-util.js';
+import { SseChannel } from './sse-channel.js';
+import { openSseStream } from './sse-stream.js';
+
+/** The event name seed 004 uses (`event: cfmlMessage`), unless a POST names another. */
+export const DEFAULT_SSE_EVENT = 'cfmlMessage';
+/** `retry:` sent at the start of every stream, unless `?retry=` asks for another. */
+export const DEFAULT_SSE_RETRY_MS = 1000;
+
+/**
+ * Plain CFML-style SSE (seed 004): `GET /sse/{channel}[?mode=queue][&retry=ms]` streams messages,
+ * `POST /sse/{channel}` (JSON `{"message","event"?}` or form `message=`) appends one.
+ */
+export function createPlainSseModule(ctx: HarnessContext): HarnessModule {
+  const channels = new Map<string, SseChannel>();
+  const channel = (name: string) => {
+    let found = channels.get(name);
+    if (!found) {
+      found = new SseChannel(name, (line) => ctx.log(line));
+      channels.set(name, found);
+    }
+    return found;
+  };
+  const open = new Set<{ end(): void }>();
+
+  function stream(req: IncomingMessage, res: ServerResponse, url: URL, name: string): void {
+    const mode = url.searchParams.get('mode') ?? 'broadcast';
+    if (mode !== 'broadcast' && mode !== 'queue') {
+      throw new HttpError(400, 'bad-mode', `unknown mode [${mode}]; use broadcast (default) or queue`);
+    }
+    const retryMs = parseNonNegativeInt(url.searchParams.get('retry')) ?? DEFAULT_SSE_RETRY_MS;
+    const lastEventId = parseNonNegativeInt(headerValue(req, 'last-event-id') ?? url.searchParams.get('lastEventId'));
+
+    const sse = openSseStream(ctx, req, res);
+    if (!sse) return;
+    sse.retry(retryMs);
+    if (mode === 'queue') channel(name).consume(sse);
+    else channel(name).subscribe(sse, lastEventId);
+
+    const { sseCommentMs, sseMaxAgeSeconds } = ctx.options;
+    const heartbeat = sseCommentMs > 0 ? setInterval(() => sse.comment('heartbeat'), sseCommentMs) : undefined;
+    // A CFML page ends when its request times out; EventSource then reconnects with Last-Event-ID.
+    const maxAge = sseMaxAgeSeconds > 0 ? setTimeout(() => sse.end(), sseMaxAgeSeconds * 1000) : undefined;
+    open.add(sse);
+    sse.onClose(() => {
+      clearInterval(heartbeat);
+      clearTimeout(maxAge);
+      open.delete(sse);
+    });
+  }
+
+  async function post(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    const { message, event } = await readFields(req, ctx.options.maxFrameBytes);
+    if (message === undefined || message === null) {
+      throw new HttpError(400, 'bad-message', 'the body needs a [message] (JSON {"message": ...} or form message=)');
+    }
+    if (event !== undefined && (typeof event !== 'string' || event === '' || /[\r\n]/.test(event))) {
+      throw new HttpError(400, 'bad-event', '[event] must be a non-empty string without line breaks');
+    }
+    const data = typeof message === 'string' ? message : JSON.stringify(message);
+    sendJson(res, 200, channel(name).publish(event ?? DEFAULT_SSE_EVENT, data));
+  }
+
+  return {
+    name: 'plain-sse',
+    async handleRequest(req, res, url) {
+      const [root, name, ...rest] = pathSegments(url);
+      if (root !== 'sse') return false;
+      if (name === undefined || rest.length > 0) {
+        throw new HttpError(404, 'not-found', 'plain SSE lives at /sse/{channel} (one path segment)');
+      }
+      requireMethod(req, 'GET', 'POST');
+      if (req.method === 'GET') stream(req, res, url, name);
+      else await post(req, res, name);
+      return true;
+    },
+    close() {
+      for (const sse of [...open]) sse.end();
+    },
+  };
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseNonNegativeInt(text: string | null | undefined): number | undefined {
+  if (text === null || text === undefined || !/^\d{1,15}$/.test(text.trim())) return undefined;
+  return Number(text.trim());
+}

@@ -1,0 +1,126 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Server } from 'socket.io';
+import type { Namespace, Socket } from 'socket.io';
+import type { HarnessContext } from './context.js';
+
+/** The token the `/private` namespace wants in `auth.token` (or `?token=` for socket.io 2.x clients). */
+export const PRIVATE_NAMESPACE_TOKEN = 'letmein';
+/** How long the server waits for the client's ack of `question` (event `ask-client`). */
+const ASK_CLIENT_TIMEOUT_MS = 10_000;
+/** How long a disconnected client's state is kept for connection state recovery. */
+const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
+
+export interface SocketIoServer {
+  /** Hands a `/socket.io/` upgrade to Engine.IO (after the server applied the upgrade faults). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The real socket.io server on `/socket.io/`, accepting Engine.IO v3 (socket.io 2.x, as
+ * Socket.IO-Lucee speaks) and v4 clients, with connection state recovery. Its own `upgrade`
+ * listener is removed: the harness routes upgrades itself so faults apply to socket.io too.
+ */
+export function attachSocketIo(ctx: HarnessContext, http: HttpServer): SocketIoServer {
+  const upgradeListenersBefore = new Set(http.listeners('upgrade'));
+  const io = new Server(http, {
+    allowEIO3: true,
+    serveClient: false,
+    maxHttpBufferSize: ctx.options.maxFrameBytes,
+    pingInterval: ctx.options.socketIoPingIntervalMs ?? 25_000,
+    pingTimeout: ctx.options.socketIoPingTimeoutMs ?? 20_000,
+    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS },
+    cors: { origin: true, credentials: true },
+  });
+  for (const listener of http.listeners('upgrade')) {
+    if (!upgradeListenersBefore.has(listener)) http.off('upgrade', listener as (...args: unknown[]) => void);
+  }
+
+  serveTutorialApp(ctx, io.of('/'));
+  serveTutorialApp(ctx, io.of('/chat'));
+  const privateNamespace = io.of('/private');
+  privateNamespace.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown }).token ?? socket.handshake.query['token'];
+    if (token === PRIVATE_NAMESPACE_TOKEN) next();
+    else next(new Error('unauthorized: the /private namespace needs auth.token'));
+  });
+  serveTutorialApp(ctx, privateNamespace);
+
+  return {
+    handleUpgrade: (req, socket, head) => io.engine.handleUpgrade(req, socket, head),
+    close: () => new Promise<void>((done) => void io.close(() => done())),
+  };
+}
+
+/** Splits a trailing ack callback off an event's arguments (socket.io passes it last). */
+function splitAck(args: unknown[]): [unknown[], ((...answer: unknown[]) => void) | undefined] {
+  const last = args[args.length - 1];
+  if (typeof last !== 'function') return [args, undefined];
+  return [args.slice(0, -1), last as (...answer: unknown[]) => void];
+}
+
+/**
+ * The events every namespace serves: the Socket.IO-Lucee tutorial (seed 003: a `message` on
+ * connect, `testEvent` later, `clientEvent` logged) plus a small chat and test helpers.
+ */
+function serveTutorialApp(ctx: HarnessContext, nsp: Namespace): void {
+  const testEventDelayMs = ctx.options.testEventDelayMs ?? 4000;
+  nsp.on('connection', (socket: Socket) => {
+    const where = `socket.io ${nsp.name} ${socket.id}`;
+    ctx.log(`${where}: connected (EIO${socket.conn.protocol}${socket.recovered ? ', recovered' : ''})`);
+    socket.on('disconnect', (reason) => ctx.log(`${where}: disconnected (${reason})`));
+    socket.on('error', (error) => ctx.log(`${where}: error: ${error.message}`));
+
+    if (!socket.recovered) socket.send(`Welcome to ${nsp.name}, ${socket.id}`);
+    if (testEventDelayMs >= 0 && !socket.recovered) {
+      const timer = setTimeout(() => {
+        socket.emit('testEvent', `Sent a testEvent ${testEventDelayMs / 1000} seconds after connection!`);
+      }, testEventDelayMs);
+      socket.once('disconnect', () => clearTimeout(timer));
+    }
+
+    socket.on('tutorial', () => socket.emit('testEvent', 'Sent a testEvent on request!'));
+    socket.on('clientEvent', (message: unknown) => ctx.log(`${where}: clientEvent ${JSON.stringify(message)}`));
+
+    socket.on('join', (...raw: unknown[]) => {
+      const [[room], ack] = splitAck(raw);
+      if (typeof room !== 'string' || room === '') {
+        ack?.({ error: 'join needs a room name (string)' });
+        return;
+      }
+      const previous = socket.data.room as string | undefined;
+      if (previous && previous !== room) void socket.leave(previous);
+      socket.data.room = room;
+      void socket.join(room);
+      ack?.({ room, members: nsp.adapter.rooms.get(room)?.size ?? 0 });
+    });
+
+    socket.on('chat', (...raw: unknown[]) => {
+      const [[payload], ack] = splitAck(raw);
+      const room = socket.data.room as string | undefined;
+      const body = typeof payload === 'object' && payload !== null ? payload : { text: payload };
+      // Everyone in the room gets it, the sender included (as on `/rt`); no room: the namespace.
+      (room ? nsp.to(room) : nsp).emit('chat', { ...body, from: socket.id, room: room ?? null, at: Date.now() });
+      ack?.({ ok: true });
+    });
+
+    socket.on('echo', (...raw: unknown[]) => {
+      const [args, ack] = splitAck(raw);
+      if (ack) ack(...args);
+      else socket.emit('echo', ...args);
+    });
+
+    // The server asks the client (an emit with an ack) and reports what the client answered.
+    socket.on('ask-client', (...raw: unknown[]) => {
+      const [[question], ack] = splitAck(raw);
+      socket.timeout(ASK_CLIENT_TIMEOUT_MS).emit('question', question ?? 'are you there?', (error: Error | null, answer: unknown) => {
+        const report = error ? { error: 'the client did not answer in time' } : { answer };
+        if (ack) ack(report);
+        else socket.emit('answer', report);
+      });
+    });
+
+    socket.on('disconnect-me', () => socket.disconnect(true));
+  });
+}

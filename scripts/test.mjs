@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// Runs every check and every test runner, then prints one summary line totalled over all of them:
+// `N passed, N failed[, N skipped]`. Exits non-zero when anything failed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const reports = resolve(root, 'reports');
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+
+function run(label, command, args, env = {}) {
+  console.log(`\n=== ${label}: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return result.status ?? 1;
+}
+
+/** Lint and typecheck are not tests, but a failure of either must show in the summary. */
+function check(label, command, args) {
+  const status = run(label, command, args);
+  if (status === 0) totals.passed += 1;
+  else {
+    totals.failed += 1;
+    console.log(`!!! ${label} failed (exit ${status})`);
+  }
+}
+
+function readJson(path) {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+check('lint', 'pnpm', ['lint']);
+check('typecheck', 'pnpm', ['typecheck']);
+
+const vitestReport = resolve(reports, 'vitest.json');
+const vitestStatus = run('vitest', 'pnpm', ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
+const vitest = readJson(vitestReport);
+if (vitest) {
+  totals.passed += vitest.numPassedTests ?? 0;
+  totals.failed += vitest.numFailedTests ?? 0;
+  totals.skipped += (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0);
+  // A suite that failed to load has no failed test of its own: count it.
+  const brokenSuites = (vitest.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0).length;
+  totals.failed += brokenSuites;
+  if (vitestStatus !== 0 && (vitest.numFailedTests ?? 0) + brokenSuites === 0) totals.failed += 1;
+} else if (vitestStatus !== 0) totals.failed += 1;
+
+const browserStatus = run('browser', 'node', ['scripts/ensure-browser.mjs']);
+const playwrightReport = resolve(reports, 'playwright.json');
+const playwrightStatus =
+  browserStatus === 0
+    ? run('playwright', 'pnpm', ['exec', 'playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport })
+    : 1;
+const playwright = readJson(playwrightReport);
+if (playwright?.stats) {
+  const { expected = 0, unexpected = 0, flaky = 0, skipped = 0 } = playwright.stats;
+  totals.passed += expected + flaky;
+  totals.failed += unexpected;
+  totals.skipped += skipped;
+  if (playwrightStatus !== 0 && unexpected === 0) totals.failed += 1;
+} else if (playwrightStatus !== 0) totals.failed += 1;
+
+const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : '';
+console.log('');
+console.log(`${totals.passed} passed, ${totals.failed} failed${skipped}`);
+process.exit(totals.failed > 0 ? 1 : 0);
