@@ -40,6 +40,9 @@ function readJson(path) {
 check('lint', 'pnpm', ['lint']);
 check('typecheck', 'pnpm', ['typecheck']);
 
+// Chromium first: the client's browser-mode Vitest project needs it too.
+const browserStatus = run('browser', 'node', ['scripts/ensure-browser.mjs']);
+
 const vitestReport = resolve(reports, 'vitest.json');
 const vitestStatus = run('vitest', 'pnpm', ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
 const vitest = readJson(vitestReport);
@@ -53,7 +56,6 @@ if (vitest) {
   if (vitestStatus !== 0 && (vitest.numFailedTests ?? 0) + brokenSuites === 0) totals.failed += 1;
 } else if (vitestStatus !== 0) totals.failed += 1;
 
-const browserStatus = run('browser', 'node', ['scripts/ensure-browser.mjs']);
 const playwrightReport = resolve(reports, 'playwright.json');
 const playwrightStatus =
   browserStatus === 0

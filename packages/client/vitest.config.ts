@@ -1,10 +1,12 @@
-import { defineProject } from 'vitest/config';
+import { configDefaults, defineProject } from 'vitest/config';
 
 export default defineProject({
   test: {
     name: 'client',
     environment: 'node',
     include: ['test/**/*.test.ts'],
+    // test/browser runs in Chromium (vitest.browser.config.ts).
+    exclude: [...configDefaults.exclude, 'test/browser/**'],
     setupFiles: ['test/setup-node.ts'],
     testTimeout: 15_000,
     hookTimeout: 15_000,

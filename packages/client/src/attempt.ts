@@ -1,0 +1,134 @@
+import type { TimerHandle } from './clock.js';
+import { classifyClose, failure, type Failure } from './classify.js';
+import type { Endpoint, ValueSource } from './endpoint.js';
+import { ConnectionError, type UnisocketError } from './errors.js';
+import type { ResolvedOptions } from './options.js';
+import type { ProtocolCodec, ProtocolInput, ResumeCursor } from './protocol/protocol.js';
+import type { OutboundFrame, Transport } from './transports/transport.js';
+import { withQuery } from './transports/url.js';
+
+/** What an attempt reports to the Connection. Callbacks stop for good once the attempt is closed. */
+export interface AttemptHooks {
+  /** The transport opened (`confirmOn: 'open'` codecs count as up here). */
+  opened(attempt: Attempt): void;
+  /** A frame arrived and was decoded. */
+  inputs(attempt: Attempt, inputs: ProtocolInput[]): void;
+  /** The attempt ended: transport closed, connect timeout, or it could not start. */
+  failed(attempt: Attempt, failure: Failure): void;
+  /** A recoverable transport problem. */
+  error(error: UnisocketError): void;
+}
+
+/** One try of one endpoint, with its own id, codec and transport (principle 2). */
+export interface Attempt {
+  readonly id: number;
+  /** Index of the endpoint in the client's list. */
+  readonly index: number;
+  readonly endpoint: Endpoint;
+  /** A background re-probe of a better endpoint while connected on a worse one. */
+  readonly probe: boolean;
+  /** Set once the URL and headers are resolved. */
+  codec: ProtocolCodec | undefined;
+  /** When the attempt confirmed (first real frame); undefined before. */
+  confirmedAt: number | undefined;
+  /** Marks it confirmed: stops the connect timeout. */
+  confirm(): void;
+  send(frames: readonly OutboundFrame[]): Promise<void>;
+  /** Resolves the URL and headers, creates the codec and transport, and opens it. Called once, after the Connection registered the attempt. */
+  open(): void;
+  /** Detaches and closes the transport; no callback fires afterwards. Idempotent. */
+  close(): void;
+  /** Closes and reports `failure` through `hooks.failed`. */
+  fail(failure: Failure): void;
+}
+
+const isPromise = (value: unknown): value is Promise<unknown> => typeof (value as Promise<unknown> | undefined)?.then === 'function';
+
+/** Evaluates value sources; synchronously when none is async, so a plain URL costs no extra tick. */
+function resolveAll(sources: readonly ValueSource<unknown>[], then: (values: unknown[]) => void, onError: (error: unknown) => void): void {
+  try {
+    const values = sources.map((source) => (typeof source === 'function' ? (source as () => unknown)() : source));
+    if (values.some(isPromise)) Promise.all(values).then(then).catch(onError);
+    else then(values);
+  } catch (error) {
+    onError(error);
+  }
+}
+
+let lastAttemptId = 0;
+
+export function createAttempt(
+  index: number,
+  endpoint: Endpoint,
+  probe: boolean,
+  resume: ResumeCursor,
+  options: ResolvedOptions,
+  hooks: AttemptHooks,
+): Attempt {
+  const { clock } = options;
+  let transport: Transport | undefined;
+  let timer: TimerHandle;
+  let closed = false;
+  const context = { url: typeof endpoint.url === 'string' ? endpoint.url : endpoint.label, transport: endpoint.kind };
+
+  const start = (values: unknown[]) => {
+    if (closed) return;
+    const [url, query, headers, commonQuery, commonHeaders] = values as [string, ...(Record<string, string> | undefined)[]];
+    const codec = (attempt.codec = endpoint.protocol.create({ kind: endpoint.kind, resume: { ...resume } }));
+    const t = (transport = endpoint.createTransport({
+      url: withQuery(url, { ...commonQuery, ...query, ...codec.connectParams() }),
+      headers: { ...commonHeaders, ...headers },
+      lastEventId: resume.lastEventId,
+      // Tokens in the query must reach upstream POSTs too, not only the downstream URL.
+      upstreamParams: () => ({ ...commonQuery, ...query, ...codec.upstreamParams() }),
+      platform: options.platform,
+    }));
+    context.url = t.url;
+    t.onopen = () => {
+      const frames = codec.onOpen();
+      if (frames.length) t.send(frames).catch(hooks.error);
+      hooks.opened(attempt);
+    };
+    t.onmessage = (frame) => hooks.inputs(attempt, codec.decode(frame));
+    t.onerror = hooks.error;
+    t.onclose = (info) => attempt.fail(classifyClose(info, context));
+    t.open();
+  };
+
+  const attempt: Attempt = {
+    id: ++lastAttemptId,
+    index,
+    endpoint,
+    probe,
+    codec: undefined,
+    confirmedAt: undefined,
+    open() {
+      timer = clock.setTimeout(
+        () => attempt.fail(failure('connect-timeout', new ConnectionError('connect-timeout', `not confirmed within ${options.connectTimeoutMs} ms`, context))),
+        options.connectTimeoutMs,
+      );
+      resolveAll([endpoint.url, endpoint.query, endpoint.headers, options.query, options.headers], start, (cause) =>
+        attempt.fail(failure('refused', new ConnectionError('refused', `could not prepare the connection: ${String(cause)}`, { ...context, cause }))),
+      );
+    },
+    confirm() {
+      attempt.confirmedAt = clock.now();
+      clock.clearTimeout(timer);
+    },
+    send: (frames) => (transport ? transport.send(frames) : Promise.reject(new ConnectionError('network', 'not connected', context))),
+    close() {
+      if (closed) return;
+      closed = true;
+      clock.clearTimeout(timer);
+      if (!transport) return;
+      transport.onopen = transport.onmessage = transport.onerror = transport.onclose = null;
+      transport.close();
+    },
+    fail(reason) {
+      if (closed) return;
+      attempt.close();
+      hooks.failed(attempt, reason);
+    },
+  };
+  return attempt;
+}

@@ -1,0 +1,94 @@
+import { createConnection } from './connection.js';
+import type { Endpoint } from './endpoint.js';
+import { RequestError } from './errors.js';
+import type { DefaultEvents, Listener, EventNames, EventsMap, SendData } from './events.js';
+import { createDispatcher, type Lifecycle } from './lifecycle.js';
+import { resolveOptions, type ClientOptions } from './options.js';
+import { scopedEmitter, type ScopedEmitter } from './scoped-emitter.js';
+import type { ConnectionState } from './state.js';
+import type { TransportKind } from './transports/transport.js';
+
+/**
+ * A typed realtime client. `In`: events the server sends; `Out`: events the client emits (the return
+ * type of each `Out` signature is its ack result). The same API over every endpoint kind.
+ */
+export interface Client<In extends EventsMap = DefaultEvents, Out extends EventsMap = DefaultEvents> extends ScopedEmitter<Out> {
+  /** The connection state (discriminated by `status`). */
+  readonly state: ConnectionState;
+  /** The kind of the transport in use, when open. */
+  readonly transport: TransportKind | undefined;
+  /** The endpoint in use, when open. */
+  readonly endpoint: Endpoint | undefined;
+  /** Connection lifecycle (state, open, reconnecting, fallback, error, close, outbox, heartbeat, gap), apart from application events. */
+  readonly lifecycle: Lifecycle;
+  /**
+   * Listens to a server event; returns the function that unsubscribes. If the server asks for an ack,
+   * the listener's return value (or what its Promise resolves to) is the answer. `'message'` also
+   * receives raw messages (protocol `raw`).
+   */
+  on<E extends EventNames<In> | 'message'>(event: E, listener: Listener<In, E>): () => void;
+  /** Like `on`, for the next occurrence only. */
+  once<E extends EventNames<In> | 'message'>(event: E, listener: Listener<In, E>): () => void;
+  /** Removes `listener`, or every listener of `event`. */
+  off<E extends EventNames<In> | 'message'>(event: E, listener?: Listener<In, E>): void;
+  /**
+   * Sends an event. While disconnected it waits in the outbox and goes out in order after reconnect.
+   * Throws `RequestError('outbox-full')` (policy `reject-new`) or `RequestError('closed')` after `close()`.
+   */
+  emit<E extends EventNames<Out>>(event: E, ...args: Parameters<Out[E]>): void;
+  /** Sends a raw message (protocol `raw`: the data as is; envelope: a `message` event). Queued like `emit`. */
+  send(data: SendData): void;
+  /** (Re)opens the connection after `close()` or a terminal failure; while reconnecting, retries now. */
+  connect(): void;
+  /** Closes for good (until `connect()`): pending acks reject with `RequestError('closed')`, the outbox is emptied. */
+  close(): void;
+}
+
+/** Creates a client over an ordered list of endpoints. Throws a `TypeError` naming a bad option. */
+export function createClient<In extends EventsMap = DefaultEvents, Out extends EventsMap = DefaultEvents>(options: ClientOptions): Client<In, Out> {
+  const resolved = resolveOptions(options);
+  const events = createDispatcher();
+  const lifecycle = createDispatcher();
+  const connection = createConnection(resolved, lifecycle, (name, args) => events.emit(name, args));
+  const { session } = connection;
+
+  const checkOpen = (event: unknown) => {
+    if (typeof event !== 'string') throw new TypeError(`unisocket: an event name must be a string, got ${typeof event}`);
+    if (connection.state.status === 'closed') throw new RequestError('closed', 'the client is closed: call connect() first');
+  };
+  const enqueue = (event: string, args: readonly unknown[], raw: boolean) => {
+    checkOpen(event);
+    session.enqueue(event, args, raw);
+  };
+  const request = (event: string, args: readonly unknown[], timeoutMs: number, signal: AbortSignal | undefined) => {
+    try {
+      checkOpen(event);
+      return session.request(event, args, timeoutMs, signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+
+  const client: Client<EventsMap, EventsMap> = {
+    ...scopedEmitter(request, resolved.ackTimeoutMs),
+    get state() {
+      return connection.state;
+    },
+    get transport() {
+      return connection.current?.endpoint.kind;
+    },
+    get endpoint() {
+      return connection.current?.endpoint;
+    },
+    lifecycle: lifecycle as Lifecycle,
+    on: events.on,
+    once: events.once,
+    off: events.off,
+    emit: (event, ...args) => enqueue(event, args, false),
+    send: (data) => enqueue('message', [data], true),
+    connect: () => connection.connect(),
+    close: () => connection.close(),
+  };
+  if (resolved.autoConnect) queueMicrotask(() => connection.state.status === 'idle' && connection.connect());
+  return client as unknown as Client<In, Out>;
+}

@@ -1,0 +1,34 @@
+import { createClient, type Client } from './client.js';
+import type { DefaultEvents, EventsMap } from './events.js';
+import type { PolicyOptions } from './options.js';
+import { sse } from './transports/sse.js';
+import { absoluteUrl } from './transports/url.js';
+import { websocket } from './transports/websocket.js';
+
+/** Options of `connect(url)`: the connection policy, plus which protocol the server speaks. */
+export interface ConnectOptions extends PolicyOptions {
+  /**
+   * `'envelope'`: unisocket's own protocol over WebSocket, falling back to SSE + POST.
+   * `'socket.io'` is planned (Engine.IO v3/v4) and throws "not yet supported" for now.
+   * @default 'envelope'
+   */
+  protocol?: 'envelope' | 'socket.io';
+}
+
+/**
+ * Connects to a unisocket (envelope) server: `[websocket(url), sse(url)]` with fallback. `url` is an
+ * `http(s)`, `ws(s)` or page-relative URL; without a path (or with `/`) the path is `/rt`, otherwise
+ * the given path serves both carriers. Throws a `TypeError` naming a bad option.
+ */
+export function connect<In extends EventsMap = DefaultEvents, Out extends EventsMap = DefaultEvents>(
+  url: string,
+  options: ConnectOptions = {},
+): Client<In, Out> {
+  const { protocol, ...policy } = options ?? {};
+  if (protocol === 'socket.io') throw new TypeError('unisocket connect(): option "protocol" value "socket.io" is not yet supported');
+  if (protocol !== undefined && protocol !== 'envelope') throw new TypeError(`unisocket connect(): option "protocol" must be 'envelope', got ${String(protocol)}`);
+  if (typeof url !== 'string') throw new TypeError(`unisocket connect(): "url" must be a string, got ${typeof url}`);
+  const target = absoluteUrl(url);
+  if (target.pathname === '/') target.pathname = '/rt';
+  return createClient<In, Out>({ ...policy, endpoints: [websocket(target.href), sse(target.href)] });
+}

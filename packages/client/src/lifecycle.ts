@@ -1,0 +1,99 @@
+import mitt from 'mitt';
+import type { UnisocketError } from './errors.js';
+import type { OutboxEntry } from './outbox.js';
+import type { ConnectionState, DisconnectReason, StateChangeReason } from './state.js';
+import type { TransportKind } from './transports/transport.js';
+
+/** Why the Connection moved to another endpoint. */
+export type FallbackReason = DisconnectReason | 'fallback-delay' | 'upgrade';
+
+/** Everything `client.lifecycle` reports, apart from application events (no event name is reserved). */
+export interface LifecycleEvents {
+  /** Every state change. */
+  state: { from: ConnectionState; to: ConnectionState; reason: StateChangeReason };
+  /** A transport confirmed; again after a carrier switch. */
+  open: {
+    /** The endpoint's label, e.g. `websocket ws://host/rt`. */
+    endpoint: string;
+    transport: TransportKind;
+    /** The server continued the previous session (nothing lost, missed messages replayed). */
+    resumed: boolean;
+    /** This open follows a lost connection (false for the first open after `connect()`). */
+    recovered: boolean;
+  };
+  /** A reconnect is scheduled: attempt number `attempt` (1-based) after `delayMs`. */
+  reconnecting: { attempt: number; delayMs: number; reason: DisconnectReason; error: UnisocketError | undefined };
+  /** Another endpoint is being tried (`fallback-delay`: the previous one is still trying), or the better one took over (`upgrade`). */
+  fallback: { from: string; to: string; reason: FallbackReason };
+  /** A non-fatal problem: a bad frame, a failed upstream send, messages dropped from a full outbox (`dropped`). */
+  error: { error: UnisocketError; dropped?: readonly OutboxEntry[] };
+  /** The open connection ended; `terminal` when no reconnect follows. */
+  close: { reason: DisconnectReason; error: UnisocketError | undefined; terminal: boolean };
+  /** The outbox changed: messages (and estimated bytes) waiting to be sent. */
+  outbox: { size: number; bytes: number };
+  /** The server's heartbeat arrived. */
+  heartbeat: { at: number };
+  /** The server could not resume the session: messages may have been missed; a new session started. */
+  gap: { session: string | undefined; lastSeq: number | string | undefined };
+}
+
+type AnyListener = (...args: never[]) => unknown;
+
+/** A listener registry: `on` and `once` return the function that unsubscribes. */
+export interface Listeners<Map extends Record<string, AnyListener>> {
+  on<K extends keyof Map & string>(type: K, listener: Map[K]): () => void;
+  once<K extends keyof Map & string>(type: K, listener: Map[K]): () => void;
+  /** Removes `listener`, or every listener of `type` when none is given. */
+  off<K extends keyof Map & string>(type: K, listener?: Map[K]): void;
+}
+
+/** `client.lifecycle`. */
+export type Lifecycle = Listeners<{ [K in keyof LifecycleEvents]: (event: LifecycleEvents[K]) => void }>;
+
+export interface Dispatcher extends Listeners<Record<string, AnyListener>> {
+  /** Calls every listener of `type` in order; returns what the first one returned. A throwing listener is reported, not propagated. */
+  emit(type: string, args: readonly unknown[]): unknown;
+}
+
+type Handler = ((...args: unknown[]) => unknown) & { listener?: unknown };
+
+/** The emitter under both the lifecycle channel and application events (mitt holds the listeners). */
+export function createDispatcher(): Dispatcher {
+  const emitter = mitt<Record<string, unknown>>();
+  const all = emitter.all as unknown as Map<string, Handler[]>;
+  const on = (type: string, listener: AnyListener) => {
+    emitter.on(type, listener as never);
+    return () => off(type, listener);
+  };
+  const off = (type: string, listener?: AnyListener) => {
+    const handler = listener && all.get(type)?.find((h) => h === listener || h.listener === listener);
+    if (!listener || handler) emitter.off(type, handler as never);
+  };
+  return {
+    on,
+    off,
+    once(type, listener) {
+      const handler: Handler = (...args) => {
+        off(type, handler);
+        return (listener as Handler)(...args);
+      };
+      handler.listener = listener;
+      return on(type, handler);
+    },
+    emit(type, args) {
+      let first: unknown;
+      (all.get(type) ?? []).slice().forEach((handler, index) => {
+        try {
+          const result = handler(...args);
+          if (index === 0) first = result;
+        } catch (error) {
+          // A listener's bug must not break the connection: report it like an uncaught error.
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      });
+      return first;
+    },
+  };
+}

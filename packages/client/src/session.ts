@@ -1,0 +1,197 @@
+import type { Attempt } from './attempt.js';
+import { ProtocolError, RequestError, UnisocketError } from './errors.js';
+import type { LifecycleEvents } from './lifecycle.js';
+import type { ResolvedOptions } from './options.js';
+import { createOutbox, estimateBytes, type OutboxEntry } from './outbox.js';
+import { createPendingAcks } from './pending-acks.js';
+import type { ProtocolInput, ResumeCursor } from './protocol/protocol.js';
+import type { OutboundFrame } from './transports/transport.js';
+
+export interface SessionHooks {
+  /** Calls the application's listeners of `name`; returns what the first one returned (an ack answer). */
+  deliver(name: string, args: readonly unknown[]): unknown;
+  report<K extends keyof LifecycleEvents>(type: K, event: LifecycleEvents[K]): void;
+  /** An upstream send failed: the entries stay, the transport should be replaced. */
+  sendFailed(attempt: Attempt, error: UnisocketError): void;
+}
+
+export type ReadyInput = Extract<ProtocolInput, { type: 'ready' }>;
+
+/**
+ * What survives reconnects: the resume cursor, the outbox and the pending acks. The Connection
+ * attaches the current transport's attempt; messages flow only through that one.
+ */
+export interface Session {
+  /** Where a resumed session continues from (replaced on a new session). */
+  cursor: ResumeCursor;
+  /** Queues a message and sends it if connected. Throws `outbox-full`. */
+  enqueue(name: string, args: readonly unknown[], raw: boolean): void;
+  /** `emitWithAck`: queues the event and waits for its ack. Throws `outbox-full`. */
+  request(name: string, args: readonly unknown[], timeoutMs: number, signal: AbortSignal | undefined): Promise<unknown>;
+  /** Makes `attempt` the one messages go through (or none); what was sent but not confirmed goes out again. */
+  attach(attempt: Attempt | undefined): void;
+  /** A handshake finished. Returns true when a resume was asked for and refused (a gap). */
+  ready(input: ReadyInput): boolean;
+  /** Handles one input of the attached attempt; returns a `sequence-gap` error when frames were skipped. */
+  receive(attempt: Attempt, input: ProtocolInput): ProtocolError | undefined;
+  /** Sends what waits, in order. */
+  flush(): void;
+  /** A terminal close: every pending request is rejected with `error`, the outbox emptied, the session forgotten. */
+  terminate(error: RequestError): void;
+}
+
+export function createSession(options: ResolvedOptions, hooks: SessionHooks): Session {
+  const { report } = hooks;
+  const outbox = createOutbox(options.outbox);
+  const changed = () => report('outbox', { size: outbox.size, bytes: outbox.bytes });
+  const acks = createPendingAcks(options.clock, (localId) => outbox.cancel(localId) && changed());
+  const unsupported = () => new UnisocketError('unsupported', 'this protocol has no acks: use emit()');
+  const confirm = (cid: number | undefined) => cid !== undefined && outbox.confirm(cid);
+  const sendOrReport = (attempt: Attempt, frames: readonly OutboundFrame[]) =>
+    attempt.send(frames).catch((error: UnisocketError) => report('error', { error }));
+  let attached: Attempt | undefined;
+  /** The attempt with a send in flight: sends are serialised so `cid`s reach the server in order. */
+  let busy: Attempt | undefined;
+  let nextCid = 1;
+  let lastLocalId = 0;
+
+  const enqueue = (name: string, args: readonly unknown[], wantsAck: boolean, raw: boolean): number => {
+    const localId = ++lastLocalId;
+    const dropped = outbox.push({ localId, name, args, wantsAck, raw, bytes: estimateBytes(name, args, raw) });
+    if (dropped.length) {
+      const error = new RequestError('outbox-full', `the outbox is full: dropped the ${dropped.length} oldest messages`);
+      for (const old of dropped) acks.settle(old.localId, error);
+      report('error', { error, dropped });
+    }
+    changed();
+    return localId;
+  };
+
+  const flush = () => {
+    const attempt = attached;
+    const codec = attempt?.codec;
+    if (!attempt || !codec || busy) return;
+    const entries = outbox.take();
+    if (!entries.length) return;
+    const frames: OutboundFrame[] = [];
+    const sent: OutboxEntry[] = [];
+    for (const entry of entries) {
+      if (entry.wantsAck && !codec.supportsAcks) {
+        outbox.settle([entry]);
+        acks.settle(entry.localId, unsupported());
+        continue;
+      }
+      if (codec.supportsAcks) acks.bind(entry.localId, (entry.cid ??= nextCid++));
+      frames.push(
+        entry.raw && !codec.supportsAcks
+          ? codec.encodeMessage(entry.args[0] as OutboundFrame)
+          : codec.encodeEvent(entry.name, entry.args, entry.cid ?? 0, entry.wantsAck),
+      );
+      sent.push(entry);
+    }
+    changed();
+    if (!frames.length) return;
+    busy = attempt;
+    // Request-based carriers (SSE POST) take one batch per request; a WebSocket one frame per message.
+    const batched = frames.length > 1 && codec.batch && attempt.endpoint.kind !== 'websocket';
+    attempt.send(batched ? [codec.batch!(frames)] : frames).then(
+      () => {
+        // Without acks (raw) a message is done once the transport took it.
+        if (!codec.supportsAcks) outbox.settle(sent);
+        if (busy !== attempt) return;
+        busy = undefined;
+        flush();
+      },
+      (error: UnisocketError) => {
+        if (busy !== attempt) return;
+        busy = undefined;
+        report('error', { error });
+        hooks.sendFailed(attempt, error);
+      },
+    );
+  };
+
+  const session: Session = {
+    cursor: {},
+    enqueue(name, args, raw) {
+      enqueue(name, args, false, raw);
+      flush();
+    },
+    request(name, args, timeoutMs, signal) {
+      if (signal?.aborted) return Promise.reject(new RequestError('aborted', `"${name}" was aborted`, { cause: signal.reason }));
+      if (attached?.codec?.supportsAcks === false) return Promise.reject(unsupported());
+      const answer = acks.add(enqueue(name, args, true, false), timeoutMs, signal, name);
+      flush();
+      return answer;
+    },
+    attach(attempt) {
+      attached = attempt;
+      busy = undefined;
+      outbox.requeue();
+    },
+    ready(input) {
+      const asked = session.cursor.session !== undefined;
+      if (input.resumed) {
+        confirm(input.confirmedCid);
+      } else {
+        // A new session: the server knows none of our ids. Unconfirmed messages are numbered again
+        // from 1; answers to messages the old session processed can no longer come.
+        session.cursor = { lastSeq: 0 };
+        nextCid = 1;
+        outbox.renumber();
+        acks.rejectWhere(new RequestError('closed', 'the session ended before the answer arrived'), outbox.has);
+      }
+      if (input.session !== undefined) session.cursor.session = input.session;
+      return asked && !input.resumed;
+    },
+    receive(attempt, input) {
+      const { cursor } = session;
+      if ('seq' in input && typeof input.seq === 'number' && typeof cursor.lastSeq === 'number') {
+        if (input.seq <= cursor.lastSeq) return undefined; // a replayed duplicate
+        if (input.seq > cursor.lastSeq + 1) return new ProtocolError('sequence-gap', `expected seq ${cursor.lastSeq + 1}, got ${input.seq}`, { frame: input });
+        cursor.lastSeq = input.seq;
+      }
+      if ('eventId' in input && input.eventId !== undefined) cursor.lastEventId = input.eventId;
+      switch (input.type) {
+        case 'event': {
+          const result = hooks.deliver(input.name, input.args);
+          const { ackId } = input;
+          if (ackId !== undefined) {
+            void Promise.resolve(result).then((value) => {
+              const frame = attempt.codec?.encodeAckReply(ackId, value === undefined ? [] : [value]);
+              if (frame !== undefined && attached === attempt) sendOrReport(attempt, [frame]);
+            });
+          }
+          break;
+        }
+        case 'message':
+          hooks.deliver('message', [input.data]);
+          break;
+        case 'ack':
+          // The server processes cids in order: an answer to `cid` confirms every cid up to it.
+          confirm(input.cid);
+          acks.answer(input.cid, input.args, input.error);
+          break;
+        case 'ping':
+          confirm(input.confirmedCid);
+          report('heartbeat', { at: options.clock.now() });
+          break;
+        case 'reply':
+          sendOrReport(attempt, input.frames);
+          break;
+        case 'error':
+          report('error', { error: input.error });
+      }
+      return undefined;
+    },
+    flush,
+    terminate(error) {
+      session.attach(undefined);
+      session.cursor = {};
+      acks.rejectWhere(error);
+      outbox.clear();
+      changed();
+    },
+  };
+  return session;
+}

@@ -1,0 +1,87 @@
+import type { ValueSource } from '../endpoint.js';
+import { ConnectionError } from '../errors.js';
+import type { OutboundFrame, TransportOpenContext } from './transport.js';
+import { toHttpUrl, withQuery } from './url.js';
+
+/** How upstream frames are POSTed. */
+export type PostEncoding = 'json' | 'text' | 'form';
+
+export interface Upstream {
+  /** POSTs each frame, in order; resolves once every POST answered 2xx. */
+  send(frames: readonly OutboundFrame[]): Promise<void>;
+  /** Sends not started yet are rejected with `closed`; a POST in flight still settles its promise. */
+  close(): void;
+}
+
+const CONTENT_TYPES: Record<PostEncoding, string> = {
+  json: 'application/json',
+  // A "simple" content type: cross-origin POSTs need no CORS preflight.
+  text: 'text/plain;charset=UTF-8',
+  form: 'application/x-www-form-urlencoded;charset=UTF-8',
+};
+
+/**
+ * SSE upstream: each frame is one POST to `postUrl` (resolved once, on the first send) with
+ * `context.upstreamParams()` in its query and `context.headers`. The Connection merges an envelope
+ * batch into one frame first. POSTs run one at a time, in order. A failed POST rejects its `send()` and
+ * every `send()` already queued behind it (sending those would reorder frames); later sends run.
+ */
+export function createUpstream(
+  context: TransportOpenContext,
+  postUrl: ValueSource<string>,
+  encoding: PostEncoding,
+  credentials: RequestCredentials,
+): Upstream {
+  let base: Promise<string> | undefined;
+  let tail: Promise<unknown> = Promise.resolve();
+  let pending = 0;
+  let failure: unknown;
+  let closed = false;
+
+  async function post(body: OutboundFrame): Promise<void> {
+    if (closed) throw new ConnectionError('closed', 'the SSE transport closed before sending', { transport: 'sse' });
+    base ??= (async () => toHttpUrl(await (typeof postUrl == 'function' ? postUrl() : postUrl)))().catch((cause: unknown) => {
+      base = undefined; // ask again next time
+      throw new ConnectionError('send-failed', `no POST URL: ${cause}`, { transport: 'sse', cause });
+    });
+    const url = withQuery(await base, context.upstreamParams?.());
+    const where = { url, transport: 'sse' };
+    const text = typeof body == 'string';
+    let response: Response;
+    try {
+      response = await (context.platform.fetch ?? fetch)(url, {
+        method: 'POST',
+        headers: text ? { 'content-type': CONTENT_TYPES[encoding], ...context.headers } : context.headers,
+        body: text && encoding == 'form' ? new URLSearchParams({ message: body }) + '' : (body as BodyInit),
+        credentials,
+        cache: 'no-store',
+      });
+    } catch (cause) {
+      throw new ConnectionError('network', `POST failed: ${cause}`, { ...where, cause });
+    }
+    response.body?.cancel().catch(() => undefined); // the answer is not needed: free the connection
+    const { status } = response;
+    if (!response.ok) throw new ConnectionError(status == 401 || status == 403 ? 'unauthorized' : 'send-failed', `POST answered HTTP ${status}`, { ...where, status });
+  }
+
+  return {
+    send(frames) {
+      const attempt = tail.then(async () => {
+        if (failure) throw failure;
+        for (const frame of frames) await post(frame);
+      });
+      pending++;
+      tail = attempt
+        .catch((error: unknown) => {
+          failure = error;
+        })
+        .then(() => {
+          if (!--pending) failure = undefined;
+        });
+      return attempt;
+    },
+    close() {
+      closed = true;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/** The page address relative URLs resolve against, when there is a page (browsers, workers). */
+function baseHref(): string | undefined {
+  return (globalThis as { location?: { href?: string } }).location?.href;
+}
+
+/**
+ * Resolves `url` against the page location (when there is one) and returns it absolute.
+ * Throws a `TypeError` for a relative URL with no page to resolve it against, or a malformed one.
+ */
+export function absoluteUrl(url: string): URL {
+  try {
+    return new URL(url, baseHref());
+  } catch (cause) {
+    throw new TypeError(`unisocket: invalid URL "${url}" (relative URLs need a page location)`, { cause });
+  }
+}
+
+/** Absolute `ws:`/`wss:` form of `url`: `http:` maps to `ws:`, `https:` to `wss:`. */
+export function toWebSocketUrl(url: string): string {
+  const resolved = absoluteUrl(url);
+  resolved.protocol = resolved.protocol.replace(/^http/, 'ws');
+  return resolved.href;
+}
+
+/** Absolute `http:`/`https:` form of `url`: `ws:` maps to `http:`, `wss:` to `https:`. */
+export function toHttpUrl(url: string): string {
+  const resolved = absoluteUrl(url);
+  resolved.protocol = resolved.protocol.replace(/^ws/, 'http');
+  return resolved.href;
+}
+
+/** `url` (absolute) with `params` set in its query; a parameter already there is replaced. */
+export function withQuery(url: string, params: Record<string, string> | undefined): string {
+  const resolved = absoluteUrl(url);
+  for (const [name, value] of Object.entries(params ?? {})) resolved.searchParams.set(name, value);
+  return resolved.href;
+}

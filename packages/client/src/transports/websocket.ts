@@ -1,0 +1,125 @@
+import type { Endpoint, ValueSource } from '../endpoint.js';
+import { ConnectionError } from '../errors.js';
+import { resolveProtocol, type ProtocolOption } from '../protocol/resolve.js';
+import { check, checkKnown, isOneOf, isRecordSource, isStrings, isUrlSource } from './check.js';
+import type { Transport, TransportCloseInfo, TransportCloseReason, TransportOpenContext } from './transport.js';
+import { absoluteUrl, toWebSocketUrl } from './url.js';
+
+export interface WebSocketEndpointOptions {
+  /** The protocol spoken over the socket: `'envelope'`, `'raw'` (plain strings) or a `Protocol`. @default 'envelope' */
+  protocol?: ProtocolOption;
+  /** Query parameters added to the URL of every attempt (a function is called per attempt: fresh tokens). @default none */
+  query?: ValueSource<Record<string, string>>;
+  /** WebSocket subprotocols offered in the upgrade (`Sec-WebSocket-Protocol`). @default none */
+  subprotocols?: string | string[];
+  /** How binary messages arrive. @default 'arraybuffer' */
+  binaryType?: BinaryType;
+}
+
+const OPTIONS = ['protocol', 'query', 'subprotocols', 'binaryType'];
+
+/**
+ * A WebSocket endpoint. `url` may be `ws(s)://`, `http(s)://` (mapped to `ws(s)://`) or relative to the
+ * page; a function is called on every attempt. Throws a `TypeError` naming the option for bad options.
+ */
+export function websocket(url: ValueSource<string>, options: WebSocketEndpointOptions = {}): Endpoint {
+  const b = 'websocket';
+  check(isUrlSource(url), b, 'url', 'a non-empty string or a function');
+  checkKnown(b, options, OPTIONS);
+  const { query, subprotocols } = options;
+  check(isRecordSource(query), b, 'query', 'an object of strings or a function');
+  check(typeof subprotocols == 'string' || isStrings(subprotocols), b, 'subprotocols', 'a string or an array of strings');
+  check(isOneOf(options.binaryType, ['arraybuffer', 'blob']), b, 'binaryType', "'arraybuffer' or 'blob'");
+  if (typeof url == 'string') absoluteUrl(url); // relative without a page: fail now, not at connect
+  return {
+    kind: b,
+    url,
+    protocol: resolveProtocol(options.protocol, b),
+    query,
+    label: `${b} ${typeof url == 'string' ? url : '(url function)'}`,
+    isSupported: (platform) => typeof (platform.WebSocket ?? globalThis.WebSocket) == 'function',
+    createTransport: (context) => createWebSocketTransport(context, options),
+  };
+}
+
+/**
+ * Classifies a WebSocket close. Before `open`: `refused` (upgrade refused, host unreachable). After:
+ * 1000 (normal), 1001 (going away) and 1005 (no code) are `ended`; anything else is `network`. The
+ * close `code` is always reported, so the Connection can treat policy codes (1008, 4401...) as terminal.
+ */
+export const classifyWebSocketClose = (wasOpen: boolean, code: number): TransportCloseReason =>
+  !wasOpen ? 'refused' : code == 1000 || code == 1001 || code == 1005 ? 'ended' : 'network';
+
+const ignore = (): void => undefined;
+
+/** A dumb pipe over the platform `WebSocket`: no retries, no timers. */
+export function createWebSocketTransport(context: TransportOpenContext, options: WebSocketEndpointOptions = {}): Transport {
+  let url = context.url;
+  try {
+    url = toWebSocketUrl(url);
+  } catch {
+    // left as is: opening it fails and is reported as `refused`
+  }
+  let socket: WebSocket | undefined;
+  let opened = false;
+  let closed = false;
+
+  const finish = (info: Omit<TransportCloseInfo, 'wasOpen'>): void => {
+    if (closed) return;
+    closed = true;
+    transport.onclose?.({ ...info, wasOpen: opened });
+  };
+
+  const transport: Transport = {
+    kind: 'websocket',
+    url,
+    onopen: null,
+    onmessage: null,
+    onerror: null,
+    onclose: null,
+    open() {
+      if (socket || closed) return;
+      try {
+        socket = new (context.platform.WebSocket ?? globalThis.WebSocket)(url, options.subprotocols);
+      } catch (error) {
+        // A malformed URL or no WebSocket at all: reported like a refusal, once open() has returned.
+        queueMicrotask(() => finish({ reason: 'refused', message: `cannot open: ${error}`, error }));
+        return;
+      }
+      socket.binaryType = options.binaryType ?? 'arraybuffer';
+      socket.onopen = () => {
+        opened = true;
+        transport.onopen?.();
+      };
+      socket.onmessage = (event) => transport.onmessage?.({ data: event.data });
+      socket.onclose = ({ code, reason }) =>
+        finish({ reason: classifyWebSocketClose(opened, code), code, message: `closed with code ${code} ${reason}` });
+      // The close event that follows an error carries everything we report.
+      socket.onerror = ignore;
+    },
+    send(frames) {
+      try {
+        if (closed || socket?.readyState !== 1) throw 'the WebSocket is not open';
+        for (const frame of frames) socket.send(frame);
+        return Promise.resolve();
+      } catch (cause) {
+        return Promise.reject(new ConnectionError('network', `cannot send: ${cause}`, { url, transport: 'websocket', cause }));
+      }
+    },
+    close(code = 1000, reason) {
+      if (closed) return;
+      closed = true;
+      if (!socket) return;
+      // Detach first: nothing reaches the Connection after close(). A no-op error handler stays, since
+      // Node's `ws` throws on an error event nobody listens to (closing while connecting emits one).
+      socket.onopen = socket.onmessage = socket.onclose = null;
+      socket.onerror = ignore;
+      try {
+        socket.close(code, reason);
+      } catch {
+        socket.close(); // a code outside 1000 and 3000-4999 is refused by the platform
+      }
+    },
+  };
+  return transport;
+}
