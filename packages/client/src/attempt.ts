@@ -91,7 +91,8 @@ export function createAttempt(
     };
     t.onmessage = (frame) => hooks.inputs(attempt, codec.decode(frame));
     t.onerror = hooks.error;
-    t.onclose = (info) => attempt.fail(classifyClose(info, context));
+    // An ended stream's SSE `retry:` is a floor only where the protocol has no better signal (Retry-After stays).
+    t.onclose = (info) => attempt.fail(classifyClose(codec.ignoresSseRetry && info.reason == 'ended' ? { ...info, retryAfterMs: undefined } : info, context));
     t.open();
   };
 

@@ -44,10 +44,15 @@ export function createConnection(
   let current: Attempt | undefined;
   /** The current attempt once `open` has been announced for it. */
   let announced: Attempt | undefined;
+  /** The current attempt, ended by the server because our newer attempt (a re-probe) took its session over. */
+  let handedOver: Attempt | undefined;
   let race: EndpointRace | undefined;
   let supported: boolean[] = [];
   /** Failed reconnect rounds since the last stable connection. */
   let failures = 0;
+  /** Connections in a row of endpoint `flapIndex` that died within `minStableMs` of confirming. */
+  let flaps = 0;
+  let flapIndex = -1;
   let retryTimer: TimerHandle | undefined;
   let retryFrom = 0;
   let lastRoundAt = -Infinity;
@@ -127,6 +132,7 @@ export function createConnection(
   /** The first real frame (or open, for raw servers): this attempt wins, or takes over from a worse one. */
   const confirm = (attempt: Attempt) => {
     const previous = current;
+    handedOver = undefined;
     attempt.confirm();
     heartbeat.stop();
     if (previous) {
@@ -174,11 +180,15 @@ export function createConnection(
           report('error', { error: input.error });
           continue;
         }
-        confirm(attempt);
+        // A refusal (Socket.IO connect_error) ends the attempt without it ever counting as up.
+        if (input.type !== 'close') confirm(attempt);
       }
       if (input.type === 'ready') {
         announce(attempt, input);
       } else if (input.type === 'close') {
+        // A re-probe resuming our session makes the server end this connection (envelope `bye`
+        // `replaced`), often before the probe's welcome arrives: the probe takes over, no blip.
+        if (attempt === current && live.size > 1) return handOver(attempt);
         const error = new ConnectionError('server-closed', `the server ended the session: ${input.code}: ${input.message}`);
         return attempt.fail(failure('server-closed', error, !input.retry));
       } else {
@@ -192,9 +202,18 @@ export function createConnection(
     }
   };
 
+  /** Ends the current attempt while a newer one is live: that one confirms (and takes over), or fails (and this counts as lost). */
+  const handOver = (attempt: Attempt) => {
+    handedOver = attempt;
+    live.delete(attempt);
+    attempt.close();
+    heartbeat.stop();
+    session.attach(undefined);
+  };
+
   /** The confirmed connection ended. */
   const lost = (attempt: Attempt, reason: Failure) => {
-    current = announced = undefined;
+    current = announced = handedOver = undefined;
     heartbeat.stop();
     clock.clearTimeout(probeTimer);
     session.attach(undefined);
@@ -202,15 +221,23 @@ export function createConnection(
     if (upFor >= backoff.stableAfterMs) failures = 0;
     if (reason.terminal) return terminate(reason);
     report('close', { reason: reason.reason, error: reason.error, terminal: false });
-    // Dying right after confirming is a flap of that endpoint (a proxy killing upgrades): next round starts with the next one.
-    const flapped = upFor < options.minStableMs;
-    if (flapped) backOffProbe();
-    retry(reason, flapped ? (attempt.index + 1) % endpoints.length : preferred());
+    // Dying right after confirming, twice in a row, is a flap of that endpoint (a proxy killing upgrades):
+    // the next round starts with the next one. Once alone is a glitch (a drop, a restart): it stays.
+    const early = upFor < options.minStableMs;
+    flaps = early ? (flapIndex === attempt.index ? flaps : 0) + 1 : 0;
+    flapIndex = attempt.index;
+    if (early) backOffProbe();
+    const flapped = flaps >= 2;
+    if (flapped) flaps = 0;
+    const next = flapped ? raceOrder((attempt.index + 1) % endpoints.length, supported)[0] : undefined;
+    if (next !== undefined && next !== attempt.index) report('fallback', { from: attempt.endpoint.label, to: endpoints[next]!.label, reason: reason.reason });
+    retry(reason, next ?? preferred());
   };
 
   const failed = (attempt: Attempt, reason: Failure) => {
     if (!live.delete(attempt)) return;
     if (attempt === current) return lost(attempt, reason);
+    if (handedOver && !live.size) return lost(handedOver, reason);
     if (attempt.probe) {
       if (current) {
         backOffProbe();
@@ -233,7 +260,7 @@ export function createConnection(
     if (state.status === 'closed') return;
     for (const attempt of live) attempt.close();
     live.clear();
-    current = announced = undefined;
+    current = announced = handedOver = undefined;
     race?.stop();
     race = undefined;
     clock.clearTimeout(retryTimer);
@@ -270,7 +297,7 @@ export function createConnection(
     connect() {
       if (state.status === 'reconnecting') return retryNow();
       if (!set({ type: 'connect' })) return;
-      failures = 0;
+      failures = flaps = 0;
       wasOpen = false;
       probeDelay = reprobeAfterMs;
       supported = endpoints.map((endpoint) => endpoint.isSupported(options.platform));

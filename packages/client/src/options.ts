@@ -20,8 +20,9 @@ export interface PolicyOptions {
    */
   fallbackDelayMs?: number;
   /**
-   * A connection that dies this soon after confirming counts as a flap of its endpoint: the next
-   * attempt starts with the next endpoint (proxies that accept an upgrade and then kill it), in ms.
+   * Two connections in a row that die this soon after confirming count as a flap of their endpoint:
+   * the next attempt starts with the next endpoint (proxies that accept an upgrade and then kill it).
+   * One early death alone (a drop, a server restart) keeps the endpoint, in ms.
    * @default 1500
    */
   minStableMs?: number;

@@ -58,7 +58,10 @@ export interface Outbox {
   requeue(): void;
   /** Removes entries with `cid <= cid` (the server has processed them), sent or waiting to go out again. */
   confirm(cid: number): void;
-  /** Removes these entries (raw protocol: done once the transport took them). */
+  /**
+   * Removes these entries, sent or put back to wait (raw protocol: done once the transport took them;
+   * a send that completes after its transport was replaced must not go out again).
+   */
   settle(entries: readonly OutboxEntry[]): void;
   /** Removes a waiting entry; false when it has been sent already. */
   cancel(localId: number): boolean;
@@ -111,7 +114,9 @@ export function createOutbox({ maxMessages, maxBytes, overflow }: ResolvedOutbox
       waiting = waiting.filter(keep);
     },
     settle(entries) {
-      sent = sent.filter((entry) => !entries.includes(entry));
+      const open = (entry: OutboxEntry) => !entries.includes(entry);
+      sent = sent.filter(open);
+      waiting = waiting.filter(open);
     },
     cancel(localId) {
       const before = waiting.length;

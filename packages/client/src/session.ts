@@ -91,19 +91,22 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     }
     changed();
     if (!frames.length) return;
-    busy = attempt;
-    // Request-based carriers (SSE POST) take one batch per request; a WebSocket one frame per message.
-    const batched = frames.length > 1 && codec.batch && attempt.endpoint.kind !== 'websocket';
+    // A WebSocket puts frames on the wire in order inside send(): no need to wait for it, so a burst
+    // of emits on an open socket never piles up in the outbox. Request-based carriers (SSE POST) are
+    // serialised, one batch per request.
+    const onSocket = attempt.endpoint.kind === 'websocket';
+    if (!onSocket) busy = attempt;
+    const batched = frames.length > 1 && codec.batch && !onSocket;
     attempt.send(batched ? [codec.batch!(frames)] : frames).then(
       () => {
-        // Without acks (raw) a message is done once the transport took it.
-        if (!codec.supportsAcks) outbox.settle(sent);
-        if (busy !== attempt) return;
+        // Without acks (raw), or without an ack asked from an acks-only server, a message is done once the transport took it.
+        outbox.settle(sent.filter((entry) => !codec.supportsAcks || (codec.acksOnly && !entry.wantsAck)));
+        if (onSocket || busy !== attempt) return;
         busy = undefined;
         flush();
       },
       (error: UnisocketError) => {
-        if (busy !== attempt) return;
+        if (!onSocket && busy !== attempt) return;
         busy = undefined;
         report('error', { error });
         hooks.sendFailed(attempt, error);
@@ -152,6 +155,7 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
         cursor.lastSeq = input.seq;
       }
       if ('eventId' in input && input.eventId !== undefined) cursor.lastEventId = input.eventId;
+      if ('offset' in input && input.offset !== undefined) cursor.lastSeq = input.offset;
       switch (input.type) {
         case 'event': {
           const result = hooks.deliver(input.name, input.args);

@@ -23,6 +23,8 @@ function createEnvelopeCodec(kind: TransportKind, resume: ResumeCursor | undefin
   const codec: ProtocolCodec = {
     confirmOn: 'first-frame',
     supportsAcks: true,
+    // `retry: 1000` on /rt is for native EventSources (PROTOCOL.md): it must not slow every reconnect.
+    ignoresSseRetry: true,
     connectParams: () =>
       kind == 'websocket' ? {} : { v: '1', ...(session != null && { session }), ...(lastSeq != null && { lastSeq: `${lastSeq}` }) },
     upstreamParams: (): Record<string, string> => (welcomed ? { session: session! } : {}),

@@ -32,6 +32,8 @@ export type ProtocolInput =
       ackId?: number | string;
       /** The SSE `id:` the event came with (protocol `raw` over SSE with a custom `event:` name). */
       eventId?: string;
+      /** An opaque resume position (Socket.IO recovery offset): kept as the cursor's `lastSeq`, not checked for gaps. */
+      offset?: string;
     }
   | { type: 'ack'; cid: number; args: unknown[]; error?: { code: string; message: string }; seq?: number }
   /** A raw message (protocol `raw`, or Socket.IO `message`). */
@@ -54,6 +56,18 @@ export interface ProtocolCodec {
   readonly confirmOn: 'first-frame' | 'open';
   /** Whether the server answers `event` frames that ask for an ack. */
   readonly supportsAcks: boolean;
+  /**
+   * The server confirms only events that ask for an ack (Socket.IO): any other message is done once
+   * the transport took it and is never sent twice. Otherwise acks and pings confirm every `cid` (envelope).
+   * @default false
+   */
+  readonly acksOnly?: boolean;
+  /**
+   * The protocol has its own ways to make clients wait (envelope `bye`, HTTP 503 `Retry-After`): an SSE
+   * `retry:` field, meant for a native EventSource's own reconnects, is then not a backoff floor.
+   * @default false
+   */
+  readonly ignoresSseRetry?: boolean;
   /** Query parameters for the downstream URL of this attempt (SSE GET resume parameters, for example). */
   connectParams(): Record<string, string>;
   /** Query parameters for upstream requests (SSE POST session id), evaluated per request. */

@@ -14,6 +14,21 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 }
 
 /**
+ * Turns CR and CRLF line ends into LF across chunks. A parser cannot tell whether a CR at the end of
+ * a chunk is a line end or half a CRLF, so it waits for the next byte; the SSE spec (and browsers)
+ * take the CR as the end at once and skip an LF right after it. Lossless: SSE values hold no CR or LF.
+ */
+export function createLineEndings(): (text: string) => string {
+  let afterCr = false;
+  return (text) => {
+    if (!text) return text;
+    if (afterCr && text[0] == '\n') text = text.slice(1);
+    afterCr = text.endsWith('\r');
+    return text.replace(/\r\n?/g, '\n');
+  };
+}
+
+/**
  * SSE downstream over a `fetch` stream parsed by `eventsource-parser`: status codes, content type and
  * headers are visible, and a first-byte deadline (`timeoutMs`, 0 = none) catches proxies that accept
  * a stream and then starve it. `context.lastEventId` is sent as `Last-Event-ID`.
@@ -73,9 +88,10 @@ export function fetchDownstream(
     transport.onopen?.();
     const reader = body?.getReader();
     const decoder = new TextDecoder(); // strips one leading BOM, as the SSE spec asks
+    const lines = createLineEndings();
     for (let chunk; reader && !done && !(chunk = await reader.read()).done; ) {
       if (chunk.value.length) clearTimeout(timer);
-      parser.feed(decoder.decode(chunk.value, { stream: true }));
+      parser.feed(lines(decoder.decode(chunk.value, { stream: true })));
     }
     finish({ reason: 'ended', status, retryAfterMs, message: 'the server ended the stream' });
   }

@@ -25,12 +25,15 @@ const CONTENT_TYPES: Record<PostEncoding, string> = {
  * `context.upstreamParams()` in its query and `context.headers`. The Connection merges an envelope
  * batch into one frame first. POSTs run one at a time, in order. A failed POST rejects its `send()` and
  * every `send()` already queued behind it (sending those would reorder frames); later sends run.
+ * A POST not answered within `timeoutMs` (0 = no limit) is aborted and fails: a keep-alive connection
+ * the browser reuses may be dead without a sign (a network partition), and would hold every send behind it.
  */
 export function createUpstream(
   context: TransportOpenContext,
   postUrl: ValueSource<string>,
   encoding: PostEncoding,
   credentials: RequestCredentials,
+  timeoutMs = 10_000,
 ): Upstream {
   let base: Promise<string> | undefined;
   let tail: Promise<unknown> = Promise.resolve();
@@ -48,6 +51,8 @@ export function createUpstream(
     const where = { url, transport: 'sse' };
     const text = typeof body == 'string';
     let response: Response;
+    const deadline = new AbortController();
+    const timer = timeoutMs > 0 ? setTimeout(() => deadline.abort(), timeoutMs) : undefined;
     try {
       response = await (context.platform.fetch ?? fetch)(url, {
         method: 'POST',
@@ -55,9 +60,13 @@ export function createUpstream(
         body: text && encoding == 'form' ? new URLSearchParams({ message: body }) + '' : (body as BodyInit),
         credentials,
         cache: 'no-store',
+        signal: deadline.signal,
       });
     } catch (cause) {
-      throw new ConnectionError('network', `POST failed: ${cause}`, { ...where, cause });
+      const late = deadline.signal.aborted;
+      throw new ConnectionError('network', late ? `POST not answered within ${timeoutMs} ms` : `POST failed: ${cause}`, { ...where, cause });
+    } finally {
+      clearTimeout(timer);
     }
     response.body?.cancel().catch(() => undefined); // the answer is not needed: free the connection
     const { status } = response;

@@ -30,6 +30,12 @@ export interface SseEndpointOptions {
    */
   firstByteTimeoutMs?: number;
   /**
+   * An upstream POST not answered within this is aborted and the transport replaced (a reused
+   * keep-alive connection can be dead without a sign); 0 disables it, in ms.
+   * @default 10000
+   */
+  postTimeoutMs?: number;
+  /**
    * Custom `event:` names to receive. Needed by the native EventSource downstream, which delivers
    * only the names it listens to (plus `message`); the fetch downstream receives every event anyway.
    * @default []
@@ -56,7 +62,7 @@ export type StopDownstream = () => void;
 /** Starts a downstream that reports through `transport`'s handlers and its end through `end`. */
 export type StartDownstream = (transport: Transport, end: (info: TransportCloseInfo) => void) => StopDownstream;
 
-const OPTIONS = ['postUrl', 'protocol', 'query', 'headers', 'withCredentials', 'firstByteTimeoutMs', 'events', 'postEncoding', 'downstream'];
+const OPTIONS = ['postUrl', 'protocol', 'query', 'headers', 'withCredentials', 'firstByteTimeoutMs', 'postTimeoutMs', 'events', 'postEncoding', 'downstream'];
 
 /**
  * A Server-Sent Events endpoint: events stream down from `url` (`GET`), frames go up by `POST` to
@@ -69,13 +75,14 @@ export function sse(url: ValueSource<string>, options: SseEndpointOptions = {}):
   const record = 'an object of strings or a function';
   check(isUrlSource(url), b, 'url', urlSource);
   checkKnown(b, options, OPTIONS);
-  const { postUrl = url, query, headers, firstByteTimeoutMs: timeout = 10_000 } = options;
+  const { postUrl = url, query, headers, firstByteTimeoutMs: timeout = 10_000, postTimeoutMs = 10_000 } = options;
   const native = options.downstream == 'eventsource';
   check(isUrlSource(postUrl), b, 'postUrl', urlSource);
   check(isRecordSource(query), b, 'query', record);
   check(isRecordSource(headers), b, 'headers', record);
   check(isOneOf(options.withCredentials, [true, false]), b, 'withCredentials', 'a boolean');
   check(typeof timeout == 'number' && timeout >= 0, b, 'firstByteTimeoutMs', 'a number >= 0');
+  check(typeof postTimeoutMs == 'number' && postTimeoutMs >= 0, b, 'postTimeoutMs', 'a number >= 0');
   check(isStrings(options.events), b, 'events', 'an array of strings');
   check(isOneOf(options.postEncoding, ['json', 'text', 'form']), b, 'postEncoding', "'json', 'text' or 'form'");
   check(isOneOf(options.downstream, ['fetch', 'eventsource']), b, 'downstream', "'fetch' or 'eventsource'");
@@ -103,6 +110,7 @@ export function sse(url: ValueSource<string>, options: SseEndpointOptions = {}):
         encoding,
         credentials,
         postUrl,
+        postTimeoutMs,
       ),
   };
 }
@@ -114,6 +122,7 @@ export function createSseTransport(
   encoding: PostEncoding,
   credentials: RequestCredentials,
   postUrl: ValueSource<string>,
+  postTimeoutMs?: number,
 ): Transport {
   let url = context.url;
   try {
@@ -123,7 +132,7 @@ export function createSseTransport(
   }
   let stop: StopDownstream | undefined;
   let closed = false;
-  const upstream = createUpstream(context, postUrl, encoding, credentials);
+  const upstream = createUpstream(context, postUrl, encoding, credentials, postTimeoutMs);
   const transport: Transport = {
     kind: 'sse',
     url,

@@ -4,6 +4,15 @@ import { eventsOf, flush, ping, serverAck, serverEvent, setup } from './helpers.
 const stable = { heartbeat: false as const, minStableMs: 0 };
 
 describe('no loss', () => {
+  it('sends a burst of emits on an open WebSocket at once, so the outbox limit only bounds what waits offline', () => {
+    const { ws, client, open } = setup({ ...stable, outbox: { maxMessages: 3 } });
+    open(ws.last, { session: 's1' });
+    expect(() => {
+      for (let i = 1; i <= 10; i++) client.emit('chat', i);
+    }).not.toThrow();
+    expect(eventsOf(ws.last).map((frame) => frame.args)).toEqual(Array.from({ length: 10 }, (_, i) => [i + 1]));
+  });
+
   it('delivers server events once and in order, dropping replayed duplicates (seq <= last delivered)', () => {
     const { ws, clock, client, of, open } = setup(stable);
     const got: unknown[] = [];

@@ -56,17 +56,41 @@ describe('fallback', () => {
     expect(sse.last!.closedByClient).toBe(true);
   });
 
-  it('moves to SSE on the next attempt when the WebSocket is killed right after confirming (flap)', () => {
+  it('moves to SSE when the WebSocket is killed right after confirming twice in a row (flap)', () => {
     const { ws, sse, clock, client, of, open } = setup({ minStableMs: 1500 });
+    for (const round of [0, 1]) {
+      open(ws.last);
+      clock.advance(400);
+      ws.last!.drop({ reason: 'network', code: 1006 });
+      expect(client.state.status).toBe('reconnecting');
+      clock.advance(of('reconnecting')[round]!.delayMs);
+    }
+    expect(ws.transports).toHaveLength(2);
+    expect(sse.transports).toHaveLength(1);
+    expect(of('fallback')).toEqual([{ from: ws.label, to: sse.label, reason: 'network' }]);
+    open(sse.last);
+    expect(client.transport).toBe('sse');
+  });
+
+  it('keeps the WebSocket after a single early drop (a glitch, not a flap)', () => {
+    const { ws, sse, clock, of, open } = setup({ minStableMs: 1500 });
     open(ws.last);
     clock.advance(400);
     ws.last!.drop({ reason: 'network', code: 1006 });
-    expect(client.state.status).toBe('reconnecting');
     clock.advance(of('reconnecting')[0]!.delayMs);
-    expect(ws.transports).toHaveLength(1);
-    expect(sse.transports).toHaveLength(1);
-    open(sse.last);
-    expect(client.transport).toBe('sse');
+    expect(ws.transports).toHaveLength(2);
+    expect(sse.transports).toHaveLength(0);
+    // A stable connection in between starts the count again.
+    open(ws.last);
+    clock.advance(2000);
+    ws.last!.drop({ reason: 'network', code: 1006 });
+    clock.advance(of('reconnecting')[1]!.delayMs);
+    open(ws.last);
+    clock.advance(400);
+    ws.last!.drop({ reason: 'network', code: 1006 });
+    clock.advance(of('reconnecting')[2]!.delayMs);
+    expect(ws.transports).toHaveLength(4);
+    expect(sse.transports).toHaveLength(0);
   });
 
   it('starts with the preferred endpoint again after a drop of a stable connection', () => {
@@ -152,6 +176,38 @@ describe('fallback', () => {
     expect(ws.transports).toHaveLength(2);
     clock.advance(1);
     expect(ws.transports).toHaveLength(3);
+  });
+
+  it("hands over to the re-probe without a blip when the server ends the old carrier before the probe's welcome", () => {
+    const { ws, sse, clock, client, of, open } = setup({ reprobeAfterMs: 10_000, heartbeat: false });
+    ws.last!.drop({ reason: 'refused' });
+    open(sse.last, { session: 'abc' });
+    clock.advance(10_000);
+    ws.last!.accept();
+    // The server attaches the session to the probe and says `bye replaced` (retry: false) to the old carrier first.
+    sse.last!.receive(JSON.stringify({ t: 'bye', code: 'replaced', message: 'session moved', retry: false }));
+    expect(client.state.status).toBe('open');
+    client.emit('chat', 'during the hand-over');
+    ws.last!.receive(welcome({ session: 'abc', resumed: true }));
+    expect(client.transport).toBe('websocket');
+    expect(of('state').map((e) => e.to.status)).toEqual(['connecting', 'open']);
+    expect(of('close')).toEqual([]);
+    expect(of('fallback').at(-1)).toMatchObject({ reason: 'upgrade' });
+    expect(ws.last!.texts.map((text) => JSON.parse(text) as { t: string; name?: string }).filter((f) => f.t === 'event')).toEqual([
+      expect.objectContaining({ name: 'chat', args: ['during the hand-over'] }),
+    ]);
+  });
+
+  it('counts the connection as lost when the probe it was handed over to fails', () => {
+    const { ws, sse, clock, client, of, open } = setup({ reprobeAfterMs: 10_000, heartbeat: false });
+    ws.last!.drop({ reason: 'refused' });
+    open(sse.last, { session: 'abc' });
+    clock.advance(10_000);
+    ws.last!.accept();
+    sse.last!.receive(JSON.stringify({ t: 'bye', code: 'replaced', message: 'session moved', retry: false }));
+    ws.last!.drop({ reason: 'network', code: 1006 });
+    expect(client.state.status).toBe('reconnecting');
+    expect(of('close')).toEqual([expect.objectContaining({ terminal: false })]);
   });
 
   it('lets a probe that outlives the connection it probed for win the reconnect', () => {

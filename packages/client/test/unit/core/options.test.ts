@@ -72,8 +72,9 @@ describe('options', () => {
     expect(() => client.withSignal({} as AbortSignal)).toThrowError('option "signal"');
   });
 
-  it('connect() rejects socket.io for now and other protocols always', () => {
-    expect(() => connect('http://localhost:1/', { protocol: 'socket.io', autoConnect: false })).toThrowError('not yet supported');
+  it('connect() checks socket.io options at once and rejects other protocols', () => {
+    expect(connect('http://localhost:1/', { protocol: 'socket.io', autoConnect: false }).state.status).toBe('idle');
+    expect(() => connect('http://localhost:1/', { protocol: 'socket.io', eio: 5 as 4, autoConnect: false })).toThrowError('option "eio"');
     expect(() => connect('http://localhost:1/', { protocol: 'raw' as 'envelope', autoConnect: false })).toThrowError('option "protocol"');
     expect(() => connect('http://localhost:1/', { backoff: { factor: 0 }, autoConnect: false })).toThrowError('option "backoff.factor"');
   });

@@ -77,6 +77,16 @@ describe('Outbox', () => {
     expect(outbox.take().map((e) => e.cid)).toEqual([undefined]);
   });
 
+  it('settles an entry that was put back to wait meanwhile (a raw send that completed after its transport was replaced)', () => {
+    const outbox = createOutbox(outboxDefaults);
+    outbox.push(entry('a'));
+    outbox.push(entry('b'));
+    const sent = outbox.take();
+    outbox.requeue();
+    outbox.settle(sent.slice(0, 1));
+    expect(names(outbox.take())).toEqual(['b']);
+  });
+
   it('cancels only entries that have not been sent', () => {
     const outbox = createOutbox(outboxDefaults);
     const [a, b] = [entry('a'), entry('b')];

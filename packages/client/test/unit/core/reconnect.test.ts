@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { raw } from '../../../src/protocol/raw.js';
 import { setup } from './helpers.js';
 
 const single = { heartbeat: false as const };
@@ -80,12 +81,27 @@ describe('reconnect', () => {
     expect(Math.round(of('reconnecting').at(-1)!.delayMs)).toBe(100);
   });
 
-  it('honours the retry delay the server asked for', () => {
+  it('honours the retry delay the server asked for (Retry-After)', () => {
+    const { ws, clock, of, open } = setup(single);
+    open(ws.last);
+    clock.advance(10_000);
+    ws.last!.drop({ reason: 'http-status', status: 503, retryAfterMs: 3000 });
+    expect(of('reconnecting')[0]).toMatchObject({ delayMs: 3000, reason: 'http-status' });
+  });
+
+  it("takes an ended stream's SSE retry: as the floor for raw servers, not for the envelope (it has its own signals)", () => {
+    const rawSetup = setup({ ...single, sse: { protocol: raw() } });
+    rawSetup.ws.last!.drop({ reason: 'refused' });
+    rawSetup.sse.last!.accept();
+    rawSetup.clock.advance(10_000);
+    rawSetup.sse.last!.drop({ reason: 'ended', retryAfterMs: 3000 });
+    expect(rawSetup.of('reconnecting')[0]).toMatchObject({ delayMs: 3000, reason: 'ended' });
+
     const { ws, clock, of, open } = setup(single);
     open(ws.last);
     clock.advance(10_000);
     ws.last!.drop({ reason: 'ended', retryAfterMs: 3000 });
-    expect(of('reconnecting')[0]).toMatchObject({ delayMs: 3000, reason: 'ended' });
+    expect(of('reconnecting')[0]!.delayMs).toBeLessThanOrEqual(100);
   });
 
   it.each(['online', 'pageshow'] as const)('reconnects at once on %s instead of waiting out the backoff', (signal) => {

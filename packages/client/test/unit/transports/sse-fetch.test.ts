@@ -2,7 +2,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ProtocolError } from '../../../src/errors.js';
-import { parseRetryAfter } from '../../../src/transports/sse-fetch.js';
+import { createLineEndings, parseRetryAfter } from '../../../src/transports/sse-fetch.js';
 import { createSse, eventStream, liveStream, type Recorded } from './sse-helpers.js';
 
 const URL_ = 'http://sse.test/rt?v=1';
@@ -172,6 +172,17 @@ describe('sse over fetch: event stream parsing', () => {
     expect(events.frames.map((f) => f.data)).toEqual(['cr', 'crlf', 'lf', 'split']);
   });
 
+  it('dispatches an event ended by CRs at once, without waiting for the next byte', async () => {
+    const stream = liveStream();
+    serve(() => stream.response);
+    const { events } = connect();
+    stream.push('event: x\rdata: a\r\r');
+    await vi.waitFor(() => expect(events.frames).toEqual([{ data: 'a', event: 'x', id: undefined }]));
+    stream.push('\ndata: b\r');
+    stream.push('\n\r\n');
+    await vi.waitFor(() => expect(events.frames.map((f) => f.data)).toEqual(['a', 'b']));
+  });
+
   it('ignores comments and reports nothing for them', async () => {
     const events = await parse(': hb\n\n:\ndata: a\n: inside\n\n');
     expect(events.frames.map((f) => f.data)).toEqual(['a']);
@@ -224,6 +235,13 @@ describe('sse over fetch: event stream parsing', () => {
 });
 
 describe('parseRetryAfter', () => {
+  it('maps CR and CRLF to LF, skipping the LF of a CRLF split between chunks', () => {
+    const lines = createLineEndings();
+    expect(['a\r', '\nb\r\r', '', '\n', 'c\r\n'].map(lines)).toEqual(['a\n', 'b\n\n', '', '', 'c\n']);
+    const split = createLineEndings();
+    expect(['a\r', '\n', '\n'].map(split)).toEqual(['a\n', '', '\n']);
+  });
+
   it('reads delay-seconds and HTTP dates', () => {
     expect(parseRetryAfter('120')).toBe(120_000);
     expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(10_000);

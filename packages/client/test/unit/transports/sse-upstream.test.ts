@@ -146,6 +146,13 @@ describe('sse upstream', () => {
     await expect(transport.send(['x'])).rejects.toMatchObject({ name: 'ConnectionError', code: 'network' });
   });
 
+  it('aborts a POST not answered within postTimeoutMs and rejects with network', async () => {
+    const posts = acceptPosts('http://sse.test/rt', () => new Promise<Response>(() => undefined));
+    const { transport } = createSse(cleanups, 'http://sse.test/rt', { postTimeoutMs: 30 });
+    await expect(transport.send(['x'])).rejects.toMatchObject({ name: 'ConnectionError', code: 'network', message: expect.stringMatching(/not answered within 30 ms/) });
+    expect(posts).toHaveLength(1);
+  });
+
   it('rejects with send-failed when the postUrl function throws, and asks again next time', async () => {
     const posts = acceptPosts('http://sse.test/up');
     let calls = 0;
