@@ -8,6 +8,9 @@ export type { DefaultEvents, Listener, EventNames, EventsMap, RawData, SendData 
 // Endpoints and protocols
 export { websocket, type WebSocketEndpointOptions } from './transports/websocket.js';
 export { sse, type SseEndpointOptions } from './transports/sse.js';
+export { socketio } from './socketio.js';
+export type { SocketIoEndpointOptions, SocketIoTransport } from './socketio-options.js';
+export type { SocketIoConnectOptions } from './socketio-connect.js';
 export { envelope } from './protocol/envelope.js';
 export { raw, type RawProtocolOptions } from './protocol/raw.js';
 export type { ProtocolOption } from './protocol/resolve.js';

@@ -1,0 +1,61 @@
+import { ProtocolError } from '../errors.js';
+import type { OutboundFrame } from '../transports/transport.js';
+import { MessageGroup } from './engineio.js';
+
+// Socket.IO packets, protocol v4 and v5 alike (docs/socket.io-protocol in socketio/socket.io):
+//   <type>[<attachments>-][<namespace>,][<ack id>][<JSON payload>]
+// types: 0 CONNECT, 1 DISCONNECT, 2 EVENT, 3 ACK, 4 CONNECT_ERROR (v4: ERROR), 5 BINARY_EVENT,
+// 6 BINARY_ACK. Binary values are replaced by `{"_placeholder":true,"num":i}` and sent as the i-th
+// attachment, each its own Engine.IO message. Hand-written: socket.io-parser brings an emitter and
+// `debug` along for what fits in these lines.
+
+/** A decoded packet; `json` is the payload text, parsed by {@link parseData} once the attachments arrived. */
+export interface SocketIoPacket {
+  type: number;
+  nsp: string;
+  id: number | undefined;
+  /** Binary attachments that follow (BINARY_EVENT, BINARY_ACK). */
+  attachments: number;
+  json: string;
+}
+
+const PACKET = /^([0-6])(?:(\d+)-)?(?:(\/[^,]*),?)?(\d*)([^]*)$/;
+
+/** Parses a packet's header; throws a `ProtocolError` (`bad-frame`) when `text` is not a packet. */
+export function decodePacket(text: string): SocketIoPacket {
+  const match = PACKET.exec(text);
+  if (!match) throw new ProtocolError('bad-frame', 'socket.io: not a packet', { frame: text });
+  const [, type, attachments, nsp = '/', id, json = ''] = match;
+  return { type: +type!, nsp, id: id ? +id : undefined, attachments: +(attachments ?? 0), json };
+}
+
+/** Parses a packet's payload, putting `buffers` back in place of their placeholders. Throws `bad-json`. */
+export function parseData(packet: SocketIoPacket, buffers: readonly ArrayBuffer[] = []): unknown {
+  try {
+    return packet.json ? JSON.parse(packet.json, (_key, value) => (value?._placeholder === true ? buffers[value.num] : value)) : undefined;
+  } catch (cause) {
+    throw new ProtocolError('bad-json', 'socket.io: payload is not JSON', { frame: packet.json, cause });
+  }
+}
+
+const isBinary = (value: unknown): value is ArrayBuffer | ArrayBufferView | Blob =>
+  value instanceof ArrayBuffer || ArrayBuffer.isView(value) || (typeof Blob == 'function' && value instanceof Blob);
+
+/**
+ * Encodes a packet: a string, or with binary values in `data` a {@link MessageGroup} of the packet
+ * (as BINARY_EVENT / BINARY_ACK) and its attachments.
+ */
+export function encodePacket(type: number, nsp: string, data?: unknown, id?: number): OutboundFrame {
+  const buffers: OutboundFrame[] = [];
+  const json =
+    data === undefined
+      ? ''
+      : JSON.stringify(data, function (this: Record<string, unknown>, key, value) {
+          // The holder's own value: a Node Buffer has already become {type, data} through toJSON.
+          const raw = this[key];
+          return isBinary(raw) ? { _placeholder: true, num: buffers.push(raw) - 1 } : value;
+        });
+  const count = buffers.length;
+  const text = `${count ? `${type + 3}${count}-` : type}${nsp == '/' ? '' : nsp + ','}${id ?? ''}${json}`;
+  return count ? new MessageGroup([text, ...buffers]) : text;
+}

@@ -1,0 +1,96 @@
+import type { ValueSource } from './endpoint.js';
+import { check, checkKnown, isOneOf, isRecordSource } from './transports/check.js';
+import type { Platform } from './transports/transport.js';
+import { absoluteUrl } from './transports/url.js';
+
+// The options of the Socket.IO endpoints, checked without loading the socket.io code (connect() loads
+// that on the first attempt).
+
+/** The carriers of an Engine.IO session. */
+export type SocketIoTransport = 'websocket' | 'polling';
+
+export interface SocketIoEndpointOptions {
+  /**
+   * The Engine.IO revision: `4` (socket.io 3 and later) or `3` (socket.io 1/2, Socket.IO-Lucee).
+   * Unset: ask for 4 and speak 3 when the polling handshake answers in v3 framing (a WebSocket-first
+   * session cannot tell, and speaks 4).
+   * @default undefined (detect)
+   */
+  eio?: 3 | 4;
+  /** The namespace to join. @default the URL's path (`http://host/chat` → `/chat`), else `'/'` */
+  namespace?: string;
+  /**
+   * Sent with the namespace CONNECT (Socket.IO v5: its payload; a socket.io 2.x server gets it as the
+   * namespace's query, strings only). A function is called on every attempt (fresh tokens).
+   * @default none
+   */
+  auth?: ValueSource<Record<string, unknown>>;
+  /** The Engine.IO path on the server. @default '/socket.io/' */
+  path?: string;
+  /**
+   * The carriers, one endpoint each, best first (the client falls back along this list). A polling
+   * endpoint upgrades its session to WebSocket when `upgrade` is on and `'websocket'` is listed.
+   * @default ['websocket', 'polling'] with `eio: 4`, ['polling', 'websocket'] otherwise (v3 servers need polling first)
+   */
+  transports?: SocketIoTransport[];
+  /** Polling sessions probe WebSocket and move there when the server offers it. @default true */
+  upgrade?: boolean;
+  /** Query parameters of every request (a function is called per attempt). @default none */
+  query?: ValueSource<Record<string, string>>;
+  /** HTTP headers of the polling requests (WebSocket cannot send any). @default none */
+  headers?: ValueSource<Record<string, string>>;
+  /** Polling requests send cookies cross-origin (`credentials: 'include'`). @default false */
+  withCredentials?: boolean;
+}
+
+/** Checked options with defaults applied. */
+export interface SocketIoPlan {
+  /** The Engine.IO URL: `http(s)://host/socket.io/` with the given URL's query. */
+  url: string;
+  namespace: string;
+  eio: 3 | 4 | undefined;
+  transports: SocketIoTransport[];
+  upgrade: boolean;
+  auth: ValueSource<Record<string, unknown>> | undefined;
+  query: ValueSource<Record<string, string>> | undefined;
+  headers: ValueSource<Record<string, string>> | undefined;
+  credentials: RequestCredentials;
+}
+
+export const SOCKETIO_OPTIONS = ['eio', 'namespace', 'auth', 'path', 'transports', 'upgrade', 'query', 'headers', 'withCredentials'];
+
+/** Checks `socketio()` options (a `TypeError` naming the bad one) and fills in the defaults. */
+export function planSocketIo(url: string, options: SocketIoEndpointOptions = {}): SocketIoPlan {
+  const b = 'socketio';
+  check(typeof url == 'string' && url != '', b, 'url', 'a non-empty string');
+  checkKnown(b, options, SOCKETIO_OPTIONS);
+  const { eio, path = '/socket.io/', auth, query, headers, upgrade = true } = options;
+  const transports = options.transports ?? (eio == 4 ? ['websocket', 'polling'] : ['polling', 'websocket']);
+  check(isOneOf(eio, [3, 4]), b, 'eio', '3 or 4');
+  check(typeof path == 'string' && path[0] == '/', b, 'path', "a path starting with '/'");
+  check(
+    Array.isArray(transports) && transports.length > 0 && new Set(transports).size == transports.length && transports.every((t) => t == 'websocket' || t == 'polling'),
+    b,
+    'transports',
+    "a non-empty array of 'websocket' and 'polling'",
+  );
+  check(typeof upgrade == 'boolean', b, 'upgrade', 'a boolean');
+  check(auth === undefined || typeof auth == 'function' || (typeof auth == 'object' && auth !== null), b, 'auth', 'an object or a function');
+  check(isRecordSource(query), b, 'query', 'an object of strings or a function');
+  check(isRecordSource(headers), b, 'headers', 'an object of strings or a function');
+  check(isOneOf(options.withCredentials, [true, false]), b, 'withCredentials', 'a boolean');
+  const target = absoluteUrl(url);
+  const namespace = options.namespace ?? target.pathname;
+  check(typeof namespace == 'string' && namespace[0] == '/' && !namespace.includes(','), b, 'namespace', "a string starting with '/', without ','");
+  target.pathname = path;
+  target.hash = '';
+  target.protocol = target.protocol.replace(/^ws/, 'http');
+  return { url: target.href, namespace, eio, transports, upgrade, auth, query, headers, credentials: options.withCredentials ? 'include' : 'same-origin' };
+}
+
+/** The label of the endpoint of `kind`: unique per carrier, namespace and URL (the fallback memory keys on it). */
+export const socketIoLabel = (plan: SocketIoPlan, kind: SocketIoTransport): string => `socket.io ${kind} ${plan.url} ${plan.namespace}`;
+
+/** Whether this platform has what `kind` needs. */
+export const socketIoSupported = (kind: SocketIoTransport, { fetch, WebSocket }: Platform): boolean =>
+  typeof (kind == 'polling' ? (fetch ?? globalThis.fetch) : (WebSocket ?? globalThis.WebSocket)) == 'function';

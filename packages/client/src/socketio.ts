@@ -1,0 +1,44 @@
+import type { Endpoint, ValueSource } from './endpoint.js';
+import { socketIoProtocol } from './protocol/socketio.js';
+import { planSocketIo, socketIoLabel, socketIoSupported, type SocketIoEndpointOptions, type SocketIoPlan } from './socketio-options.js';
+import { createEngineIoTransport } from './transports/engineio-transport.js';
+
+const resolve = <T>(source: ValueSource<T> | undefined): T | Promise<T> | undefined =>
+  typeof source == 'function' ? (source as () => T | Promise<T>)() : source;
+
+/**
+ * Socket.IO endpoints for `url` (`http(s)://host[:port][/namespace]`, `ws(s)://` or page-relative):
+ * Engine.IO v3 or v4 under `path`, one endpoint per carrier in `transports`, best first. Pass them
+ * to `createClient({ endpoints: socketio(url) })`. Throws a `TypeError` naming a bad option.
+ */
+export function socketio(url: string, options: SocketIoEndpointOptions = {}): Endpoint[] {
+  return socketIoEndpoints(planSocketIo(url, options));
+}
+
+/** The endpoints of checked options. */
+export function socketIoEndpoints(plan: SocketIoPlan): Endpoint[] {
+  let auth: Record<string, unknown> | undefined;
+  const protocol = socketIoProtocol(plan.namespace, () => auth);
+  // The attempt resolves `query` just before it creates its codec: the fresh `auth` goes with it.
+  const query = () =>
+    Promise.all([resolve(plan.query), resolve(plan.auth)]).then(([value, fresh]) => {
+      auth = fresh;
+      return value ?? {};
+    });
+  return plan.transports.map((kind) => ({
+    kind,
+    url: plan.url,
+    protocol,
+    query,
+    headers: plan.headers,
+    label: socketIoLabel(plan, kind),
+    isSupported: (platform) => socketIoSupported(kind, platform),
+    createTransport: (context) =>
+      createEngineIoTransport(context, {
+        eio: plan.eio,
+        start: kind,
+        upgrade: kind == 'polling' && plan.upgrade && plan.transports.includes('websocket'),
+        credentials: plan.credentials,
+      }),
+  }));
+}

@@ -1,0 +1,184 @@
+import { ProtocolError } from '../errors.js';
+import { MessageGroup, type EnginePacket } from '../protocol/engineio.js';
+import { createPolling, type EngineIoSession } from './polling.js';
+import type { InboundFrame, OutboundFrame, Transport, TransportCloseInfo, TransportOpenContext } from './transport.js';
+import { withQuery } from './url.js';
+import { createWebSocketTransport } from './websocket.js';
+
+export interface EngineIoSettings {
+  /** The revision to ask for; undefined: ask for 4 and take what the polling handshake answers. */
+  eio: 3 | 4 | undefined;
+  /** The carrier the session starts on. */
+  start: 'polling' | 'websocket';
+  /** Polling only: probe WebSocket and move the session there when the server offers it. */
+  upgrade: boolean;
+  credentials: RequestCredentials;
+}
+
+/** Where the session's packets go: the polling requests or a WebSocket. */
+interface Carrier {
+  send(packets: readonly (string | Uint8Array)[]): Promise<void>;
+  close(): void;
+}
+
+const ignore = (): void => undefined;
+
+async function bytesOf(data: Exclude<OutboundFrame, string>): Promise<Uint8Array> {
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array(data instanceof ArrayBuffer ? data : await data.arrayBuffer());
+}
+
+/**
+ * An Engine.IO client session presented as one {@link Transport}: the handshake, the heartbeat (it
+ * answers v4 server pings and sends v3 client pings: wire duties), long-polling or WebSocket, and
+ * the polling→WebSocket upgrade (probe `2probe`/`3probe`, pause polling, `5`), all inside. Frames
+ * up and down are Engine.IO `message` data; before `onopen` it delivers the handshake as
+ * `{event: 'open', data: JSON, id: '3' | '4'}`, and every heartbeat as `{event: 'ping'}`.
+ */
+export function createEngineIoTransport(context: TransportOpenContext, settings: EngineIoSettings): Transport {
+  const session: EngineIoSession = { eio: settings.eio };
+  let carrier: Carrier | undefined;
+  let probe: Transport | undefined;
+  let pinger: ReturnType<typeof setInterval> | undefined;
+  let tail: Promise<unknown> = Promise.resolve();
+  let opened = false;
+  let closed = false;
+
+  const deliver = (frame: InboundFrame) => transport.onmessage?.(frame);
+  const alien = (text: string) => finish({ reason: 'content-type', message: `not an Engine.IO server: ${text.slice(0, 80)}` });
+  const finish = (info: Omit<TransportCloseInfo, 'wasOpen'>) => {
+    if (closed) return;
+    transport.close();
+    transport.onclose?.({ ...info, wasOpen: opened });
+  };
+  /** Sends in order, after whatever is on its way (and after an upgrade in progress). */
+  const write = (packets: () => Promise<(string | Uint8Array)[]> | (string | Uint8Array)[]) => {
+    const sent = tail.then(async () => carrier!.send(await packets()));
+    tail = sent.catch(ignore);
+    return sent;
+  };
+
+  const receive = (packet: EnginePacket) => {
+    if (typeof packet != 'string') return deliver({ data: packet });
+    const type = packet[0];
+    if (!opened) {
+      return type == '0' ? handshake(packet.slice(1)) : alien(packet);
+    }
+    if (type == '4') deliver({ data: packet.slice(1) });
+    else if (type == '2' || type == '3') {
+      // A v4 server ping (answered at once), or the pong to our v3 ping: the link is alive.
+      if (type == '2') write(() => ['3']).catch(ignore);
+      deliver({ data: '', event: 'ping' });
+    } else if (type == '1') finish({ reason: 'ended', message: 'the server closed the Engine.IO session' });
+    else if (type != '6') transport.onerror?.(new ProtocolError('bad-frame', `engine.io: unknown packet ${packet.slice(0, 40)}`, { frame: packet }));
+  };
+
+  const handshake = (json: string) => {
+    let open: { sid?: unknown; upgrades?: string[]; pingInterval?: number; maxPayload?: number } | undefined;
+    try {
+      open = JSON.parse(json);
+    } catch {
+      // reported below
+    }
+    if (typeof open?.sid != 'string' || !(open.pingInterval! > 0)) return alien(json);
+    session.sid = open.sid;
+    session.maxPayload = open.maxPayload;
+    session.eio ??= 4;
+    opened = true;
+    deliver({ data: json, event: 'open', id: `${session.eio}` });
+    transport.onopen?.();
+    if (closed) return;
+    if (session.eio == 3) pinger = setInterval(() => write(() => ['2']).catch(ignore), open.pingInterval);
+    if (settings.upgrade && open.upgrades?.includes('websocket')) upgrade();
+  };
+
+  const webSocket = (): Transport =>
+    createWebSocketTransport({
+      ...context,
+      url: withQuery(context.url, { EIO: `${session.eio ?? 4}`, transport: 'websocket', ...(session.sid && { sid: session.sid }) }),
+    });
+
+  /** Makes `socket` the carrier: its messages are the session's, its end is the transport's. */
+  const useWebSocket = (socket: Transport): Carrier => {
+    // Engine.IO v3 frames binary with the packet type (4, message) as the first byte.
+    socket.onmessage = ({ data }) => receive(typeof data != 'string' && session.eio == 3 ? (data as ArrayBuffer).slice(1) : (data as EnginePacket));
+    socket.onclose = finish;
+    return (carrier = {
+      send: (packets) =>
+        socket.send(
+          packets.map((packet) => {
+            if (typeof packet == 'string' || session.eio != 3) return packet;
+            const framed = new Uint8Array(packet.length + 1);
+            framed[0] = 4;
+            framed.set(packet, 1);
+            return framed;
+          }),
+        ),
+      close: () => socket.close(),
+    });
+  };
+
+  /** Probes WebSocket beside polling; on `3probe` polling pauses and the session moves over. */
+  const upgrade = () => {
+    const socket = (probe = webSocket());
+    socket.onopen = () => void socket.send(['2probe']).catch(ignore);
+    socket.onclose = () => (probe = undefined); // refused or lost: polling goes on
+    socket.onmessage = ({ data }) => {
+      socket.onmessage = null;
+      if (data != '3probe') return socket.close();
+      const polling = carrier as Carrier & { pause(): Promise<void> };
+      tail = tail
+        .then(async () => {
+          await polling.pause();
+          if (closed) return;
+          if (probe != socket) return finish({ reason: 'network', message: 'the WebSocket closed during the upgrade' });
+          probe = undefined;
+          polling.close();
+          await useWebSocket(socket).send(['5']);
+        })
+        .catch(ignore); // a failed send closes the socket, and the transport with it
+    };
+    socket.open();
+  };
+
+  const transport: Transport = {
+    kind: settings.start,
+    url: context.url,
+    onopen: null,
+    onmessage: null,
+    onerror: null,
+    onclose: null,
+    open() {
+      if (carrier || closed) return;
+      if (settings.start == 'websocket') {
+        const socket = webSocket();
+        useWebSocket(socket);
+        socket.open();
+      } else {
+        carrier = createPolling(context, session, settings.credentials, {
+          packet: receive,
+          end: finish,
+          error: (error) => transport.onerror?.(error),
+        });
+      }
+    },
+    send: (frames) =>
+      write(async () => {
+        const packets: (string | Uint8Array)[] = [];
+        for (const frame of frames) {
+          for (const message of frame instanceof MessageGroup ? frame.messages : [frame]) {
+            packets.push(typeof message == 'string' ? '4' + message : await bytesOf(message));
+          }
+        }
+        return packets;
+      }),
+    close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(pinger);
+      carrier?.close();
+      probe?.close();
+    },
+  };
+  return transport;
+}
