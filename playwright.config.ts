@@ -1,9 +1,12 @@
-import { defineConfig, devices } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import { defineConfig, devices, firefox, webkit, type BrowserType } from '@playwright/test';
 import { chromiumPath } from './scripts/browser-path.mjs';
 
 // Ports come from the OS: each server is started with port 0 and prints its URL; Playwright's
 // `wait.stdout` named groups put the ports into process.env for the specs.
 // UNISOCKET_SERVER_URL points the specs that need no fault injection at another server.
+// The harness runs with a 1 s heartbeat and a 1 s socket.io ping (black-hole detection within seconds)
+// and SSE responses that end after 3 s, as a CFML request timeout would.
 const externalServer = process.env.UNISOCKET_SERVER_URL;
 
 // Keep Chromium off the closed network (see TOOLCHAIN.md).
@@ -18,6 +21,15 @@ const chromiumArgs = [
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
 ];
 const executablePath = chromiumPath();
+
+/** True when Playwright's own build of that browser is installed (`npx playwright install firefox`). */
+function installed(browser: BrowserType): boolean {
+  try {
+    return existsSync(browser.executablePath());
+  } catch {
+    return false;
+  }
+}
 
 export default defineConfig({
   testDir: './e2e',
@@ -41,6 +53,9 @@ export default defineConfig({
         launchOptions: { executablePath, args: chromiumArgs },
       },
     },
+    // Firefox and WebKit run where Playwright's own browsers are installed; they are skipped otherwise.
+    ...(installed(firefox) ? [{ name: 'firefox', use: { ...devices['Desktop Firefox'] } }] : []),
+    ...(installed(webkit) ? [{ name: 'webkit', use: { ...devices['Desktop Safari'] } }] : []),
   ],
   webServer: [
     ...(externalServer
@@ -48,7 +63,7 @@ export default defineConfig({
       : [
           {
             name: 'harness',
-            command: 'pnpm --silent --filter @unisocket/harness-server run start --port 0 --test-controls --sse-max-age 3',
+            command: 'pnpm --silent --filter @unisocket/harness-server run start --port 0 --test-controls --sse-max-age 3 --heartbeat-ms 1000 --socketio-ping-interval-ms 1000 --socketio-ping-timeout-ms 1000 --quiet',
             wait: { stdout: /unisocket harness listening on http:\/\/[\d.]+:(?<unisocket_harness_port>\d+)/ },
             stdout: 'pipe' as const,
             timeout: 60_000,

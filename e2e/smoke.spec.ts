@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { demoUrl, harnessUrl } from './servers';
+import { demoUrl, harnessUrl } from './servers.js';
 
 test('the harness answers its health check', async ({ request }) => {
   const response = await request.get(`${harnessUrl()}/healthz`);
@@ -7,7 +7,8 @@ test('the harness answers its health check', async ({ request }) => {
   expect(await response.json()).toEqual({ ok: true });
 });
 
-test('the demo page loads and reaches the harness', async ({ page }) => {
+test('the demo page loads and connects to the server', async ({ page }) => {
   await page.goto(demoUrl());
-  await expect(page.locator('#status')).toContainText('is up');
+  await expect(page.getByTestId('conn-state')).toHaveText('open');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('#lobby');
 });

@@ -48,9 +48,10 @@ try {
     ['--silent', '--filter', '@unisocket/demo-app', 'exec', 'vite', '--port', values.port, '--host', '127.0.0.1'],
     /Local:\s+(http:\/\/\S+)/,
   );
-  const url = new URL(demoUrl);
-  url.searchParams.set('server', harnessUrl);
-  console.log(`\n  unisocket demo: open ${url.href}\n  (harness: ${harnessUrl}; Ctrl-C stops both)\n`);
+  // `:` and `/` may stand unescaped in a query: the URL stays readable.
+  const url = `${new URL(demoUrl).origin}/?server=${harnessUrl}`;
+  console.log(`\n  unisocket demo: open ${url}\n  (harness: ${harnessUrl}, with fault controls; Ctrl-C stops both)`);
+  console.log('  Try ?transport=auto|websocket|sse|socketio|gateway|cfml&room=lobby&nick=ada\n');
 } catch (error) {
   console.error(String(error));
   stopAll();

@@ -1,13 +1,37 @@
-// Placeholder until the demo issue: shows whether the harness answers.
-const params = new URLSearchParams(location.search);
-const server = params.get('server') ?? `${location.protocol}//${location.hostname}:8080`;
-const statusLine = document.querySelector<HTMLParagraphElement>('#status');
+import './style.css';
+import { startChat } from './chat/start-chat.js';
+import { createMessageStore } from './chat/messages.js';
+import type { ChatSession } from './chat/session.js';
+import { configUrl, readConfig, type DemoConfig } from './config.js';
+import { createLayout } from './ui/layout.js';
 
-fetch(new URL('/healthz', server))
-  .then((response) => response.json())
-  .then((body: { ok?: boolean }) => {
-    if (statusLine) statusLine.textContent = body.ok ? `harness at ${server} is up` : `harness at ${server} answered oddly`;
-  })
-  .catch((error: unknown) => {
-    if (statusLine) statusLine.textContent = `harness at ${server} unreachable: ${String(error)}`;
-  });
+const { config: initial, tuning } = readConfig(location.search, location);
+const store = createMessageStore();
+const layout = createLayout(store, {
+  send: (text) => session?.send(text),
+  reconnect: () => session?.client.connect(),
+  apply: (config) => start(config),
+});
+document.querySelector('#app')!.replaceChildren(layout.element);
+
+let session: ChatSession | undefined;
+let detach: (() => void) | undefined;
+
+/** (Re)starts the chat with `config`: closes the previous client, clears the list, connects. */
+function start(config: DemoConfig): void {
+  detach?.();
+  session?.close();
+  store.clear();
+  history.replaceState(null, '', configUrl(config, location.href));
+  layout.show(config);
+  try {
+    session = startChat(config, tuning, store, layout.members);
+    detach = layout.attach(session, tuning);
+  } catch (error) {
+    session = undefined;
+    detach = undefined;
+    layout.fail(error);
+  }
+}
+
+start(initial);

@@ -1,0 +1,56 @@
+import { expect, expectedKind, needsFaultControls, numbered, openPair, test, transports, uniqueRoom } from './fixtures.js';
+
+/**
+ * How long the server may stay silent, in this suite (playwright.config.ts): the envelope heartbeat
+ * (--heartbeat-ms 1000); for Socket.IO pingInterval + pingTimeout (1000 + 1000).
+ */
+const SILENCE_MS = { websocket: 1000, sse: 1000, socketio: 2000 } as Record<string, number>;
+/** The pages' grace after a missed heartbeat (fixtures.ts: heartbeatTimeoutMs). */
+const GRACE_MS = 1000;
+
+// A black hole: the server's side of every open connection stops reading and writing without closing,
+// like a NAT box that forgot the mapping. Nothing tells the browser; only the heartbeat deadline
+// (interval + grace after the last frame) can. New connections work, so the page must give up on the
+// dead one within that deadline, reconnect, resume, and resend what it wrote into the hole.
+for (const transport of transports(['websocket', 'sse', 'socketio'])) {
+  test(`a black-holed connection over ${transport} is detected and replaced within the heartbeat deadline`, async ({ openChat, harness }, testInfo) => {
+    needsFaultControls();
+    const room = uniqueRoom(`blackhole-${transport}`);
+    const [ann, ben] = await openPair(openChat, transport, room);
+    await ann.send('A-1');
+    await ben.send('B-1');
+    await ann.expectSequence('B-', ['B-1']);
+    await ben.expectSequence('A-', ['A-1']);
+
+    const { blackholed } = await harness.control('blackhole');
+    expect(blackholed).toBeGreaterThan(0);
+    const since = Date.now();
+    // Written into the hole: the server never reads them.
+    await ann.send('A-2');
+    await ben.send('B-2');
+
+    // Detected: the last frame came at most one interval before the fault, so the deadline is at most
+    // interval + grace after the fault; one more interval of slack for timers and a busy CI machine.
+    const deadline = SILENCE_MS[transport]! * 2 + GRACE_MS;
+    for (const page of [ann, ben]) {
+      await expect.poll(() => page.events('close'), { timeout: deadline, intervals: [50] }).toContainEqual('heartbeat-timeout');
+    }
+    const detectedAfter = Date.now() - since;
+    expect(detectedAfter).toBeLessThanOrEqual(deadline);
+    testInfo.annotations.push({ type: 'detected after', description: `${detectedAfter} ms` });
+    // Replaced: a new connection, the same session.
+    for (const page of [ann, ben]) {
+      await page.expectOpen(expectedKind[transport], 5000);
+      await expect.poll(() => page.events('open')).toContainEqual(expect.stringContaining('session resumed'));
+    }
+
+    await ann.send('A-3');
+    await ben.send('B-3');
+    for (const page of [ann, ben]) {
+      await page.expectSequence('A-', numbered('A', 1, 3));
+      await page.expectSequence('B-', numbered('B', 1, 3));
+      await expect.poll(() => page.ownStatuses()).toEqual(Array(3).fill('delivered'));
+    }
+    await ann.screenshot(testInfo, `blackhole-${transport}-replaced`);
+  });
+}

@@ -1,0 +1,44 @@
+import { expect, numbered, test, transports, uniqueRoom, type ChatPage } from './fixtures.js';
+import { harnessUrl } from './servers.js';
+
+/** Waits until the page's SSE response has ended (and been replaced) `count` times in all. */
+async function streamEnds(page: ChatPage, count: number): Promise<void> {
+  await expect.poll(async () => (await page.events('close')).filter((text) => text === 'ended').length, { timeout: 10_000 }).toBeGreaterThanOrEqual(count);
+}
+
+// A CFML event-stream page: `GET /sse/{channel}` with custom event names (`event: cfmlMessage`), a
+// response that ends after a few seconds (the harness runs with --sse-max-age 3, as a CFML request
+// timeout), `retry:`, ids, and `POST` (form `message=`) to send. The page must reconnect after every
+// end with Last-Event-ID and miss nothing that was posted in between.
+for (const transport of transports(['cfml'])) {
+  test('CFML-style SSE (custom event names, stream ending every few seconds) keeps delivering', async ({ openChat, request }, testInfo) => {
+    const room = uniqueRoom('cfml');
+    const ann = await openChat({ transport, room, nick: 'ann' });
+    const ben = await openChat({ transport, room, nick: 'ben' });
+    for (const page of [ann, ben]) {
+      await page.expectOpen('sse');
+      await expect(page.field('protocol')).toHaveText('raw');
+    }
+
+    // Two rounds of messages, each followed by the end of ann's stream (ben's ends about as often).
+    for (const round of [1, 2]) {
+      await ann.send(`A-${round}`);
+      await ben.send(`B-${round}`);
+      await ann.expectSequence('B-', numbered('B', 1, round));
+      await streamEnds(ann, round);
+    }
+    // Ann's stream just ended and she waits out `retry:` (1 s) before the next request: a message posted
+    // now by another CFML page (plain text, no nick) reaches her through Last-Event-ID replay.
+    const response = await request.post(`${harnessUrl()}/sse/${room}`, { form: { message: 'posted by send.cfm' } });
+    expect(response.ok()).toBe(true);
+
+    for (const page of [ann, ben]) {
+      await page.expectSequence('A-', numbered('A', 1, 2));
+      await page.expectSequence('B-', numbered('B', 1, 2));
+      await page.expectSequence('posted by', ['posted by send.cfm']);
+    }
+    // The senders got their own messages back from the stream: delivered, and shown once.
+    await expect.poll(() => ann.ownStatuses()).toEqual(Array(2).fill('delivered'));
+    await ann.screenshot(testInfo, 'cfml-sse');
+  });
+}

@@ -1,0 +1,39 @@
+import { expect, expectedKind, needsFaultControls, numbered, openPair, test, transports, uniqueRoom } from './fixtures.js';
+
+// The harness restarts: every connection closes, nothing listens for 4 s, then it listens again on
+// the same port with its sessions in memory. The pages must reconnect on their own, resume their
+// sessions, send what was typed meanwhile, and show every numbered message exactly once, in order.
+for (const transport of transports(['websocket', 'sse', 'socketio'])) {
+  test(`server restart mid-conversation over ${transport}: reconnects, nothing lost or duplicated`, async ({ openChat, harness }, testInfo) => {
+    needsFaultControls();
+    const room = uniqueRoom(`restart-${transport}`);
+    const [ann, ben] = await openPair(openChat, transport, room);
+
+    await ann.sendAll(numbered('A', 1, 3));
+    await ben.sendAll(numbered('B', 1, 3));
+    await ann.expectSequence('B-', numbered('B', 1, 3));
+
+    await harness.control('restart', { downMs: '4000' });
+    // Typed at once, before the pages may have noticed anything.
+    await ann.send('A-4');
+    await ben.send('B-4');
+    // Typed while the server is down: they wait in the outbox, shown as queued.
+    await ann.expectState('reconnecting');
+    await ann.sendAll(numbered('A', 5, 6));
+    for (const text of ['A-5', 'A-6']) await expect(ann.message(text)).toHaveAttribute('data-was-queued', 'true');
+    await ben.expectState('reconnecting');
+    await ben.sendAll(numbered('B', 5, 6));
+    await ann.screenshot(testInfo, `restart-${transport}-down`);
+
+    for (const page of [ann, ben]) await page.expectOpen(expectedKind[transport], 15_000);
+    await ann.sendAll(numbered('A', 7, 8));
+    await ben.sendAll(numbered('B', 7, 8));
+    for (const page of [ann, ben]) {
+      await page.expectSequence('A-', numbered('A', 1, 8));
+      await page.expectSequence('B-', numbered('B', 1, 8));
+      // Every own message came back through the room exactly once.
+      await expect.poll(() => page.ownStatuses()).toEqual(Array(8).fill('delivered'));
+    }
+    await ann.screenshot(testInfo, `restart-${transport}-recovered`);
+  });
+}

@@ -1,0 +1,45 @@
+import { connect, createClient, sse, websocket, type Client, type PolicyOptions } from '@unisocket/client';
+import type { DemoConfig, Tuning } from '../config.js';
+import { modeInfo } from './modes.js';
+
+/** The connection policy the URL's tuning knobs ask for; everything else keeps the client's defaults. */
+export function policyFrom(tuning: Tuning): PolicyOptions {
+  const policy: PolicyOptions = {};
+  if (tuning.heartbeatTimeoutMs !== undefined) policy.heartbeat = { timeoutMs: tuning.heartbeatTimeoutMs };
+  if (tuning.fallbackDelayMs !== undefined) policy.fallbackDelayMs = tuning.fallbackDelayMs;
+  if (tuning.connectTimeoutMs !== undefined) policy.connectTimeoutMs = tuning.connectTimeoutMs;
+  if (tuning.maxDelayMs !== undefined) policy.backoff = { maxDelayMs: tuning.maxDelayMs, minDelayMs: Math.min(50, tuning.maxDelayMs) };
+  if (tuning.reprobeAfterMs !== undefined) policy.reprobeAfterMs = tuning.reprobeAfterMs;
+  return policy;
+}
+
+/**
+ * One client per transport mode, all against the same server:
+ * - `auto`: `connect(server)`, the envelope protocol on `/rt` over WebSocket with SSE fallback;
+ * - `websocket` / `sse`: the same protocol pinned to one carrier;
+ * - `socketio`: `connect(server, { protocol: 'socket.io' })`;
+ * - `gateway`: raw strings on the Lucee gateway `ws://server/gateways/{room}`;
+ * - `cfml`: raw SSE from `/sse/{room}` (custom `cfmlMessage` events), POSTing `message=` to the same URL.
+ */
+export function createDemoClient(config: DemoConfig, tuning: Tuning): Client {
+  const policy = policyFrom(tuning);
+  const { server, room } = config;
+  const rt = `${server}/rt`;
+  switch (config.transport) {
+    case 'auto':
+      return connect(server, policy);
+    case 'websocket':
+      return createClient({ ...policy, endpoints: [websocket(rt)] });
+    case 'sse':
+      return createClient({ ...policy, endpoints: [sse(rt)] });
+    case 'socketio':
+      if (!modeInfo('socketio').available) throw new Error('this build of @unisocket/client has no Socket.IO support yet');
+      return connect(server, { ...policy, protocol: 'socket.io' });
+    case 'gateway':
+      return createClient({ ...policy, endpoints: [websocket(`${server}/gateways/${encodeURIComponent(room)}`, { protocol: 'raw' })] });
+    case 'cfml': {
+      const channel = `${server}/sse/${encodeURIComponent(room)}`;
+      return createClient({ ...policy, endpoints: [sse(channel, { protocol: 'raw', postUrl: channel, events: ['cfmlMessage'] })] });
+    }
+  }
+}

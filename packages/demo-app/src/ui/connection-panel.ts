@@ -1,0 +1,114 @@
+import type { Client, ConnectionState } from '@unisocket/client';
+import type { ChatProtocol } from '../chat/modes.js';
+import { clockTime, el, setText } from './dom.js';
+
+export interface ConnectionPanel {
+  readonly element: HTMLElement;
+  /** Follows `client` until the returned function is called. */
+  attach(client: Client, protocol: ChatProtocol): () => void;
+  setRtt(ms: number | undefined): void;
+  /** Called on every state change (the page styles itself by the state). */
+  onState(listener: (state: ConnectionState, outboxSize: number) => void): void;
+}
+
+const ROWS = [
+  ['state', 'State'],
+  ['transport', 'Transport'],
+  ['protocol', 'Protocol'],
+  ['endpoint', 'Endpoint'],
+  ['attempt', 'Attempt'],
+  ['retry', 'Next retry in'],
+  ['rtt', 'Round trip'],
+  ['outbox', 'Outbox'],
+  ['error', 'Last error'],
+] as const;
+type Row = (typeof ROWS)[number][0];
+
+const seconds = (ms: number): string => `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
+
+/**
+ * The live connection panel: state, transport, endpoint, attempt, next retry countdown, round trip,
+ * outbox size and last error, all from the client's lifecycle channel, so fallback and reconnection
+ * can be watched as they happen.
+ */
+export function createConnectionPanel(): ConnectionPanel {
+  const values = {} as Record<Row, HTMLElement>;
+  const list = el('dl', { class: 'facts' });
+  for (const [key, label] of ROWS) {
+    values[key] = el('dd', { text: '—', testid: `conn-${key}` });
+    list.append(el('div', { class: `fact fact-${key}` }, [el('dt', { text: label }), values[key]]));
+  }
+  const stateListeners: ((state: ConnectionState, outboxSize: number) => void)[] = [];
+  const element = el('section', { class: 'card connection', attrs: { 'aria-labelledby': 'connection-title' } }, [
+    el('h2', { text: 'Connection', attrs: { id: 'connection-title' } }),
+    list,
+  ]);
+  const set = (row: Row, text: string) => setText(values[row], text);
+
+  return {
+    element,
+    setRtt: (ms) => set('rtt', ms === undefined ? '—' : `${ms} ms`),
+    onState: (listener) => void stateListeners.push(listener),
+    attach(client, protocol) {
+      let retryAt: number | undefined;
+      let outboxSize = 0;
+      let ticker: ReturnType<typeof setInterval> | undefined;
+
+      const showRetry = () => {
+        if (retryAt === undefined) return set('retry', '—');
+        const left = retryAt - performance.now();
+        set('retry', left > 0 ? seconds(left) : 'trying now');
+      };
+      const stopTicker = () => {
+        clearInterval(ticker);
+        ticker = undefined;
+      };
+      const showState = (state: ConnectionState) => {
+        set('state', state.status);
+        element.dataset.state = state.status;
+        set('transport', client.transport ?? '—');
+        set('endpoint', state.status === 'open' ? state.endpoint : (client.endpoint?.label ?? '—'));
+        if (state.status === 'open') set('attempt', '—');
+        if (state.status !== 'reconnecting') {
+          retryAt = undefined;
+          stopTicker();
+          showRetry();
+        }
+        stateListeners.forEach((listener) => listener(state, outboxSize));
+      };
+
+      set('protocol', protocol);
+      set('error', '—');
+      set('outbox', '0');
+      set('rtt', protocol === 'raw' ? 'n/a (raw: no acks)' : '—');
+      showState(client.state);
+      const unsubscribe = [
+        client.lifecycle.on('state', ({ to }) => showState(to)),
+        client.lifecycle.on('reconnecting', ({ attempt, delayMs }) => {
+          set('attempt', String(attempt));
+          retryAt = performance.now() + delayMs;
+          showRetry();
+          ticker ??= setInterval(showRetry, 100);
+          // The state stays `reconnecting` from one attempt to the next: the attempt number changes.
+          stateListeners.forEach((listener) => listener(client.state, outboxSize));
+        }),
+        client.lifecycle.on('open', ({ endpoint, transport }) => {
+          set('transport', transport);
+          set('endpoint', endpoint);
+        }),
+        client.lifecycle.on('outbox', ({ size, bytes }) => {
+          outboxSize = size;
+          set('outbox', size ? `${size} waiting (${bytes} B)` : '0');
+          stateListeners.forEach((listener) => listener(client.state, outboxSize));
+        }),
+        client.lifecycle.on('error', ({ error }) => set('error', `${clockTime(Date.now())} ${error.code}: ${error.message}`)),
+        // A stream the server ended on purpose (CFML request timeout) is routine, not an error.
+        client.lifecycle.on('close', ({ reason, error }) => error && reason !== 'ended' && set('error', `${clockTime(Date.now())} ${reason}: ${error.message}`)),
+      ];
+      return () => {
+        stopTicker();
+        unsubscribe.forEach((stop) => stop());
+      };
+    },
+  };
+}
