@@ -1,0 +1,113 @@
+// The bundlers of the suite: Vite 8 (rolldown) for the bundle-size scenarios, as an app would be
+// built; esbuild for the Chromium page scripts. `@unisocket/client` is bundled from its TypeScript
+// source (what the library build ships is the same code transpiled, and a user's bundler
+// tree-shakes and minifies it again), so the numbers never come from a stale dist/ and need no
+// build step first.
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { Unavailable } from './results.js';
+
+export const benchDir = fileURLToPath(new URL('..', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const clientSourceEntry = fileURLToPath(new URL('../../packages/client/src/index.ts', import.meta.url));
+
+/** Throws `Unavailable('missing')` when our client's source is not there. */
+export function assertClientSource(): void {
+  if (!existsSync(clientSourceEntry)) throw new Unavailable('missing', `MISSING: ${clientSourceEntry} not found`);
+}
+
+const clientFromSource: Plugin = {
+  name: 'unisocket-client-from-source',
+  setup(build) {
+    build.onResolve({ filter: /^@unisocket\/client$/ }, () => ({ path: clientSourceEntry }));
+  },
+};
+
+const common: BuildOptions = {
+  bundle: true,
+  platform: 'browser',
+  target: 'es2020',
+  write: false,
+  legalComments: 'none',
+  logLevel: 'silent',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  plugins: [clientFromSource],
+};
+
+export interface Bundle {
+  /** The entry chunk and every chunk it imports statically: what loads up front. */
+  initial: Uint8Array[];
+  /** Chunks reached only through `import()`: loaded on demand. */
+  lazy: Uint8Array[];
+  /** Bytes each input file contributes to the initial chunks before minification, by path (packages as `node_modules/<name>`). */
+  inputs: Record<string, number>;
+}
+
+/** `…/node_modules/.pnpm/x@1/node_modules/@scope/x/dist/a.js` → `node_modules/@scope/x`; our files relative to the repository. */
+function shortPath(path: string): string {
+  const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(path);
+  if (inPackage) return `node_modules/${inPackage[1]}`;
+  return path.replace(/^(\.\.\/)+/, '');
+}
+
+const ENTRY_ID = '\0bench-entry.ts';
+
+/**
+ * Minified ESM of a tiny entry module given as source text, built the way an app using this
+ * repository's toolchain is built (Vite 8: rolldown, its default minifier, code splitting): code
+ * behind `import()` lands in its own chunks and is reported apart from what loads up front.
+ */
+export async function bundleSnippet(contents: string): Promise<Bundle> {
+  if (contents.includes('@unisocket/client')) assertClientSource();
+  const { build: viteBuild } = await import('vite');
+  const result = await viteBuild({
+    configFile: false,
+    logLevel: 'silent',
+    root: benchDir,
+    mode: 'production',
+    resolve: { alias: [{ find: /^@unisocket\/client$/, replacement: clientSourceEntry }] },
+    plugins: [
+      {
+        name: 'bench-entry',
+        resolveId: (id) => (id === 'bench-entry' ? ENTRY_ID : undefined),
+        load: (id) => (id === ENTRY_ID ? contents : undefined),
+      },
+    ],
+    build: { write: false, minify: true, modulePreload: false, copyPublicDir: false, reportCompressedSize: false, rolldownOptions: { input: 'bench-entry' } },
+  });
+  const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => ('output' in r ? r.output : []));
+  const chunks = new Map(outputs.flatMap((o) => (o.type === 'chunk' ? [[o.fileName, o] as const] : [])));
+  const entry = [...chunks.values()].find((chunk) => chunk.isEntry);
+  if (!entry) throw new Error('vite produced no entry chunk');
+  const initial = new Set<string>();
+  const visit = (fileName: string) => {
+    if (initial.has(fileName)) return;
+    initial.add(fileName);
+    for (const imported of chunks.get(fileName)?.imports ?? []) visit(imported);
+  };
+  visit(entry.fileName);
+  const inputs: Record<string, number> = {};
+  for (const fileName of initial) {
+    for (const [id, module] of Object.entries(chunks.get(fileName)?.modules ?? {})) {
+      // Virtual modules (Vite's preload helper) have ids starting with a NUL byte.
+      const key = id.startsWith('\0') ? id.slice(1).replace(/^\^?@?/, '') : shortPath(relative(repoRoot, id));
+      inputs[key] = (inputs[key] ?? 0) + module.renderedLength;
+    }
+  }
+  const encode = (code: string) => new TextEncoder().encode(code);
+  return {
+    initial: [...initial].map((fileName) => encode(chunks.get(fileName)?.code ?? '')),
+    lazy: [...chunks.values()].filter((chunk) => !initial.has(chunk.fileName)).map((chunk) => encode(chunk.code)),
+    inputs,
+  };
+}
+
+/** A page script (IIFE) from a TypeScript entry file, unminified for readable stack traces. */
+export async function bundlePageScript(entry: string): Promise<string> {
+  const result = await build({ ...common, entryPoints: [entry], format: 'iife', minify: false, sourcemap: 'inline' });
+  const file = result.outputFiles?.[0];
+  if (!file) throw new Error('esbuild produced no output');
+  return file.text;
+}

@@ -1,0 +1,196 @@
+// Group `bundle`: minified + gzip + brotli size of the smallest real use of each library, built the
+// same way (a Vite 8 production build of a one-line app) so only the libraries differ.
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { bundleSnippet } from '../bundler.js';
+import { kb, ratio } from '../format.js';
+import { assertSocketIoEndpoint } from '../ours-probe.js';
+import { ErrorLog, type GroupResult, type Table, type TargetCheck } from '../results.js';
+import type { GroupContext } from './context.js';
+
+interface Scenario {
+  id: string;
+  label: string;
+  /** The npm package measured (its version goes into the report). */
+  pkg?: string;
+  code: string;
+  /** Resolves when the scenario can be measured (our Socket.IO endpoint: once issue 4 lands). */
+  ready?: () => Promise<void>;
+}
+
+const use = (name: string) => `${name}.on('chat', (m) => console.log(m)); ${name}.emit('chat', { text: 'hi' });`;
+
+export const OURS: readonly Scenario[] = [
+  { id: 'ours-connect', label: 'unisocket `connect()` (envelope, WebSocket + SSE fallback)', pkg: '@unisocket/client', code: `import { connect } from '@unisocket/client'; const c = connect('https://example.test'); ${use('c')}` },
+  {
+    id: 'ours-websocket',
+    label: 'unisocket WebSocket only (`createClient` + `websocket()`)',
+    pkg: '@unisocket/client',
+    code: `import { createClient, websocket } from '@unisocket/client'; const c = createClient({ endpoints: [websocket('wss://example.test/rt')] }); ${use('c')}`,
+  },
+  {
+    id: 'ours-sse',
+    label: 'unisocket SSE + POST only (`createClient` + `sse()`)',
+    pkg: '@unisocket/client',
+    code: `import { createClient, sse } from '@unisocket/client'; const c = createClient({ endpoints: [sse('https://example.test/rt')] }); ${use('c')}`,
+  },
+  {
+    id: 'ours-socketio',
+    label: 'unisocket Socket.IO endpoint (`createClient` + `socketio()`)',
+    pkg: '@unisocket/client',
+    code: `import { createClient, socketio } from '@unisocket/client'; const c = createClient({ endpoints: socketio('https://example.test') }); ${use('c')}`,
+    ready: assertSocketIoEndpoint,
+  },
+  {
+    id: 'ours-connect-socketio',
+    label: "unisocket `connect(url, { protocol: 'socket.io' })`",
+    pkg: '@unisocket/client',
+    code: `import { connect } from '@unisocket/client'; const c = connect('https://example.test', { protocol: 'socket.io' }); ${use('c')}`,
+    ready: assertSocketIoEndpoint,
+  },
+  { id: 'ours-everything', label: 'unisocket, every export', pkg: '@unisocket/client', code: `import * as unisocket from '@unisocket/client'; console.log(unisocket);` },
+];
+
+export const ANCHORS: readonly Scenario[] = [
+  { id: 'socket.io-client', label: 'socket.io-client `io()`', pkg: 'socket.io-client', code: `import { io } from 'socket.io-client'; const s = io('https://example.test'); ${use('s')}` },
+  {
+    id: 'engine.io-client',
+    label: 'engine.io-client `Socket`',
+    pkg: 'engine.io-client',
+    code: `import { Socket } from 'engine.io-client'; const s = new Socket('https://example.test'); s.on('message', (m) => console.log(m)); s.on('open', () => s.send('hi'));`,
+  },
+  {
+    id: 'centrifuge',
+    label: 'centrifuge (JSON, one subscription)',
+    pkg: 'centrifuge',
+    code: `import { Centrifuge } from 'centrifuge'; const c = new Centrifuge('wss://example.test/connection/websocket'); const sub = c.newSubscription('chat'); sub.on('publication', (ctx) => console.log(ctx.data)); sub.subscribe(); c.connect(); c.publish('chat', { text: 'hi' });`,
+  },
+  {
+    id: 'phoenix',
+    label: 'phoenix `Socket` + channel',
+    pkg: 'phoenix',
+    code: `import { Socket } from 'phoenix'; const s = new Socket('/socket'); s.connect(); const ch = s.channel('room:lobby'); ch.on('chat', (m) => console.log(m)); ch.join(); ch.push('chat', { text: 'hi' });`,
+  },
+  {
+    id: 'partysocket',
+    label: 'partysocket (`partysocket/ws`, its reconnecting WebSocket)',
+    pkg: 'partysocket',
+    code: `import ReconnectingWebSocket from 'partysocket/ws'; const ws = new ReconnectingWebSocket('wss://example.test/rt'); ws.addEventListener('message', (e) => console.log(e.data)); ws.send('hi');`,
+  },
+  {
+    id: 'reconnecting-websocket',
+    label: 'reconnecting-websocket',
+    pkg: 'reconnecting-websocket',
+    code: `import ReconnectingWebSocket from 'reconnecting-websocket'; const ws = new ReconnectingWebSocket('wss://example.test/rt'); ws.addEventListener('message', (e) => console.log(e.data)); ws.send('hi');`,
+  },
+  {
+    id: 'fetch-event-source',
+    label: '@microsoft/fetch-event-source (+ `fetch` POST upstream)',
+    pkg: '@microsoft/fetch-event-source',
+    code: `import { fetchEventSource } from '@microsoft/fetch-event-source'; fetchEventSource('/rt', { onmessage: (m) => console.log(m.data) }); fetch('/rt', { method: 'POST', body: JSON.stringify({ text: 'hi' }) });`,
+  },
+  {
+    id: 'native-websocket',
+    label: 'floor: a bare native `WebSocket`',
+    code: `const ws = new WebSocket('wss://example.test/rt'); ws.onmessage = (e) => console.log(e.data); ws.onopen = () => ws.send(JSON.stringify({ name: 'chat', args: [{ text: 'hi' }] }));`,
+  },
+  {
+    id: 'native-eventsource',
+    label: 'floor: a bare native `EventSource` + `fetch` POST',
+    code: `const es = new EventSource('/rt'); es.onmessage = (e) => console.log(e.data); fetch('/rt', { method: 'POST', body: JSON.stringify({ name: 'chat', args: [{ text: 'hi' }] }) });`,
+  },
+];
+
+export interface SizeRow {
+  id: string;
+  /** What loads up front (the entry chunk and its static imports), summed over chunks. */
+  min: number;
+  gzip: number;
+  brotli: number;
+  /** Chunks behind `import()`, gzip, summed (0 when there are none). */
+  lazyGzip: number;
+}
+
+const gzip = (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }).byteLength;
+const brotli = (bytes: Uint8Array) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).byteLength;
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+export async function measureSize(code: string): Promise<Omit<SizeRow, 'id'> & { inputs: Record<string, number> }> {
+  const { initial, lazy, inputs } = await bundleSnippet(code);
+  return {
+    inputs,
+    min: sum(initial.map((chunk) => chunk.byteLength)),
+    gzip: sum(initial.map(gzip)),
+    brotli: sum(initial.map(brotli)),
+    lazyGzip: sum(lazy.map(gzip)),
+  };
+}
+
+export async function runBundleSize(context: GroupContext): Promise<Omit<GroupResult, 'ranAt' | 'durationMs' | 'quick'>> {
+  const log = new ErrorLog();
+  const sizes = new Map<string, SizeRow>();
+  const cells = new Map<string, string>();
+  let composition: Record<string, number> = {};
+  for (const scenario of [...ANCHORS, ...OURS]) {
+    try {
+      await scenario.ready?.();
+      const { inputs, ...size } = await measureSize(scenario.code);
+      sizes.set(scenario.id, { id: scenario.id, ...size });
+      if (scenario.id === 'ours-connect') composition = inputs;
+    } catch (error) {
+      cells.set(scenario.id, log.note(`bundle ${scenario.id}`, error));
+    }
+    context.progress(`bundle ${scenario.id}`);
+  }
+  const reference = sizes.get('socket.io-client')?.gzip ?? NaN;
+  const row = (scenario: Scenario) => {
+    const size = sizes.get(scenario.id);
+    const version = scenario.pkg && !scenario.id.startsWith('ours-') ? context.versions[scenario.pkg] : undefined;
+    const name = version ? `${scenario.label} (${version})` : scenario.label;
+    if (!size) {
+      const cell = cells.get(scenario.id) ?? 'error';
+      return [name, cell, cell, cell, cell, cell];
+    }
+    return [name, kb(size.min), kb(size.gzip), kb(size.brotli), ratio(size.gzip / reference), size.lazyGzip ? `+ ${kb(size.lazyGzip)}` : ''];
+  };
+  const targets: TargetCheck[] = [
+    sizeTarget('default `connect()` bundle ≤ 0.5x socket.io-client (gzip)', sizes.get('ours-connect'), cells.get('ours-connect'), reference, 0.5),
+    sizeTarget('Socket.IO endpoint bundle ≤ 0.75x socket.io-client (gzip)', sizes.get('ours-socketio'), cells.get('ours-socketio'), reference, 0.75),
+  ];
+  const connect = sizes.get('ours-connect');
+  return {
+    group: 'bundle',
+    title: 'Bundle size',
+    tables: [
+      {
+        title: 'Minimal real usage, built as an app (Vite 8 production build: rolldown, minified, code splitting), gzip level 9, brotli quality 11; 1 KB = 1,000 bytes',
+        columns: ['scenario', 'minified', 'gzip', 'brotli', 'gzip vs socket.io-client', 'loaded on demand (gzip)'],
+        rows: [...OURS.map(row), ...ANCHORS.map(row)],
+        note: 'Each scenario is a one-line entry module that creates a connection, listens to one event and sends one (the code is in `bench/src/groups/bundle-size.ts`). Ours is bundled from the TypeScript source of `@unisocket/client` with its dependencies (`mitt`, `eventsource-parser`). The sizes are what loads up front (the entry chunk and its static imports); code behind `import()` (the Socket.IO codec that `connect()` loads on its first Socket.IO attempt, in its own chunk) is the last column.',
+      },
+      ...(Object.keys(composition).length ? [compositionTable(composition)] : []),
+    ],
+    targets,
+    headlines: connect ? [`default \`connect()\` bundle: ${kb(connect.gzip)} gzip, ${ratio(connect.gzip / reference)} socket.io-client's`] : [],
+    errors: log.errors,
+    data: { sizes: Object.fromEntries(sizes), unavailable: Object.fromEntries(cells) },
+  };
+}
+
+/** What our default bundle is made of: the largest contributors, before minification and compression. */
+function compositionTable(inputs: Record<string, number>): Table {
+  const total = Object.values(inputs).reduce((sum, bytes) => sum + bytes, 0);
+  const sorted = Object.entries(inputs).sort((a, b) => b[1] - a[1]);
+  const top = sorted.slice(0, 15);
+  const rest = sorted.slice(15).reduce((sum, [, bytes]) => sum + bytes, 0);
+  return {
+    title: 'What the default `connect()` bundle loads up front, by source file (bytes before minification)',
+    columns: ['file', 'bytes', 'share'],
+    rows: [...top.map(([path, bytes]) => [`\`${path}\``, kb(bytes), `${((bytes / total) * 100).toFixed(1)} %`]), ...(rest ? [[`${sorted.length - top.length} more files`, kb(rest), `${((rest / total) * 100).toFixed(1)} %`]] : [])],
+  };
+}
+
+function sizeTarget(target: string, size: SizeRow | undefined, cell: string | undefined, reference: number, limit: number): TargetCheck {
+  if (!size) return { target, measured: cell ?? 'error', verdict: cell?.startsWith('pending') ? 'pending' : 'n/a' };
+  const share = size.gzip / reference;
+  return { target, measured: `${kb(size.gzip)} = ${ratio(share)}`, verdict: share <= limit ? 'met' : 'missed' };
+}

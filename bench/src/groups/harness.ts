@@ -1,0 +1,160 @@
+// Group `harness`: the reference server's memory per 1,000 idle connections of each endpoint kind,
+// and its broadcast rate to that many clients. Every kind and round gets a fresh harness process
+// (so freed memory of one kind cannot hide the next one's), measured after a full GC.
+import { Agent, request } from 'node:http';
+import { int, mib, rate } from '../format.js';
+import { startHarnessProcess, type HarnessProcess } from '../harness-process.js';
+import { CONNECTION_KINDS, openIdleConnections, type ConnectionKind, type IdleConnections } from '../net/idle-connections.js';
+import WebSocket from 'ws';
+import { ErrorLog, type GroupResult, type Table, type TargetCheck } from '../results.js';
+import { median } from '../stats.js';
+import { pick, type GroupContext } from './context.js';
+
+interface Sizes {
+  rounds: number;
+  connections: number;
+  broadcasts: number;
+}
+
+export const TOKEN = 'bench-broadcast-7f3a';
+const TEXT = `${TOKEN} lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor`;
+const SETTLE_MS = 1000;
+const BROADCAST_BOUND_MS = 60_000;
+const WARM_UP_CONNECTIONS = 20;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const footprint = (usage: NodeJS.MemoryUsage) => usage.heapUsed + usage.external;
+
+interface Round {
+  rssPer1000: number;
+  /** V8 heap committed (used or not): the part of RSS the JS heap accounts for. */
+  heapTotalPer1000: number;
+  heapPer1000: number;
+  deliveriesPerSecond: number;
+}
+
+/** A broadcast source for `kind`: one call sends one message that reaches every connection. */
+export async function broadcaster(kind: ConnectionKind, harnessUrl: string): Promise<{ send(): Promise<void>; close(): void }> {
+  if (kind === 'socketio-ws') {
+    // A Socket.IO client's `chat` goes to every socket of the namespace (the harness's chat app).
+    const socket = new WebSocket(`${harnessUrl.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
+    await new Promise<void>((resolve, reject) => {
+      socket.on('error', reject);
+      socket.on('message', (data) => {
+        const text = String(data);
+        if (text.startsWith('0')) socket.send('40');
+        else if (text.startsWith('40')) resolve();
+        else if (text === '2') socket.send('3');
+      });
+    });
+    return { send: async () => socket.send(`42${JSON.stringify(['chat', { text: TEXT }])}`), close: () => socket.terminate() };
+  }
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  const [path, body] =
+    kind === 'ws-envelope' || kind === 'sse-envelope'
+      ? ['/rt/push', { name: 'bench', args: [{ text: TEXT }] }]
+      : kind === 'ws-gateway'
+        ? ['/gateways/chat/messages', { message: TEXT }]
+        : ['/sse/bench', { message: TEXT }];
+  const payload = JSON.stringify(body);
+  const send = () =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(`${harnessUrl}${path}`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+        res.resume();
+        res.on('end', () => ((res.statusCode ?? 500) < 400 ? resolve() : reject(new Error(`POST ${path}: HTTP ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+  return { send, close: () => agent.destroy() };
+}
+
+async function broadcastRate(kind: ConnectionKind, harness: HarnessProcess, connections: IdleConnections, messages: number): Promise<number> {
+  const source = await broadcaster(kind, harness.url);
+  try {
+    const expected = connections.count * messages;
+    const before = connections.delivered();
+    const start = performance.now();
+    // Four requests in flight keep the harness busy without queueing everything at once.
+    let next = 0;
+    const worker = async () => {
+      while (next < messages) {
+        next++;
+        await source.send();
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    const deadline = Date.now() + BROADCAST_BOUND_MS;
+    while (connections.delivered() - before < expected && Date.now() < deadline) await sleep(2);
+    const delivered = connections.delivered() - before;
+    if (delivered < expected) throw new Error(`${kind}: ${delivered} of ${expected} deliveries within ${BROADCAST_BOUND_MS} ms`);
+    return (delivered / (performance.now() - start)) * 1000;
+  } finally {
+    source.close();
+  }
+}
+
+async function measureRound(kind: ConnectionKind, sizes: Sizes): Promise<Round> {
+  // Idle SSE streams must stay open (the plain ones end after 25 s by default); no tutorial timer.
+  const harness = await startHarnessProcess({ sseMaxAgeSeconds: 0, testEventDelayMs: -1 });
+  let connections: IdleConnections | undefined;
+  try {
+    // One-time costs (module state, JIT) belong to the baseline, not to the connections.
+    const warm = await openIdleConnections(kind, harness.url, WARM_UP_CONNECTIONS, TOKEN);
+    warm.close();
+    await sleep(SETTLE_MS);
+    const before = await harness.memory();
+    connections = await openIdleConnections(kind, harness.url, sizes.connections, TOKEN);
+    await sleep(SETTLE_MS);
+    const after = await harness.memory();
+    const per1000 = (bytes: number) => (bytes / sizes.connections) * 1000;
+    const deliveriesPerSecond = await broadcastRate(kind, harness, connections, sizes.broadcasts);
+    return { rssPer1000: per1000(after.rss - before.rss), heapTotalPer1000: per1000(after.heapTotal - before.heapTotal), heapPer1000: per1000(footprint(after) - footprint(before)), deliveriesPerSecond };
+  } finally {
+    connections?.close();
+    await harness.close();
+  }
+}
+
+export async function runHarness(context: GroupContext): Promise<Omit<GroupResult, 'ranAt' | 'durationMs' | 'quick'>> {
+  const sizes: Sizes = pick(context, { rounds: 3, connections: 1000, broadcasts: 20 }, { rounds: 1, connections: 100, broadcasts: 5 });
+  const log = new ErrorLog();
+  const rounds = new Map<ConnectionKind, Round[]>();
+  for (let round = 0; round < sizes.rounds; round++) {
+    for (const { kind } of CONNECTION_KINDS) {
+      try {
+        const result = await measureRound(kind, sizes);
+        rounds.set(kind, [...(rounds.get(kind) ?? []), result]);
+      } catch (error) {
+        log.note(`harness ${kind} round ${round + 1}`, error);
+      }
+      context.progress(`harness round ${round + 1}/${sizes.rounds} ${kind}`);
+    }
+  }
+  const med = (kind: ConnectionKind, metric: keyof Round) => median((rounds.get(kind) ?? []).map((r) => r[metric]));
+  const tables: Table[] = [
+    {
+      title: `Harness memory per 1,000 idle connections and broadcast rate (${int(sizes.connections)} clients, median of ${sizes.rounds} rounds)`,
+      columns: ['endpoint kind', 'RSS per 1,000', 'V8 heap committed per 1,000', 'JS heap used + external per 1,000', `broadcast deliveries/s (${int(sizes.broadcasts)} messages to ${int(sizes.connections)} clients)`],
+      rows: CONNECTION_KINDS.map(({ kind, label }) => [label, mib(med(kind, 'rssPer1000')), mib(med(kind, 'heapTotalPer1000')), mib(med(kind, 'heapPer1000')), rate(med(kind, 'deliveriesPerSecond'))]),
+      note: 'The harness runs in its own Node.js process (`--expose-gc`), fresh for every kind and round; memory is read with `process.memoryUsage()` after two full GCs, before and after the connections open (after 20 warm-up connections were opened and closed), and scaled to 1,000. The clients are Node `ws` and `http` connections in the bench process; broadcasts: `POST /rt/push` (envelope), `POST /gateways/chat/messages` (gateway), `POST /sse/bench` (plain SSE), a Socket.IO client\'s `chat` to the namespace; rate = deliveries counted at the clients / time from the first send to the last delivery.',
+    },
+  ];
+  const wsMemory = med('ws-envelope', 'rssPer1000');
+  const targets: TargetCheck[] = [
+    {
+      target: 'harness memory per 1,000 idle WebSocket connections ≤ 10 MiB',
+      measured: `${mib(wsMemory)} RSS (envelope), ${mib(med('ws-gateway', 'rssPer1000'))} (raw gateway)`,
+      verdict: Number.isFinite(wsMemory) ? (wsMemory <= 10 * 1024 * 1024 ? 'met' : 'missed') : 'n/a',
+    },
+  ];
+  return {
+    group: 'harness',
+    title: 'Harness server',
+    tables,
+    targets,
+    headlines: Number.isFinite(wsMemory) ? [`harness: ${mib(wsMemory)} per 1,000 idle WebSocket connections, ${rate(med('ws-envelope', 'deliveriesPerSecond'))} broadcast deliveries`] : [],
+    errors: log.errors,
+    data: { sizes, rounds: Object.fromEntries(rounds) },
+  };
+}

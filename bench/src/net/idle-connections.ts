@@ -1,0 +1,112 @@
+// Opens many connections of one kind to the harness from the bench process and keeps them idle,
+// counting the broadcast messages (those carrying `token`) that reach them.
+import { get, Agent, type ClientRequest } from 'node:http';
+import WebSocket from 'ws';
+
+export type ConnectionKind = 'ws-envelope' | 'ws-gateway' | 'socketio-ws' | 'sse-envelope' | 'sse-plain';
+
+export const CONNECTION_KINDS: readonly { kind: ConnectionKind; label: string }[] = [
+  { kind: 'ws-envelope', label: 'WebSocket, envelope (`/rt`)' },
+  { kind: 'ws-gateway', label: 'WebSocket, raw gateway (`/gateways/chat`)' },
+  { kind: 'socketio-ws', label: 'Socket.IO over WebSocket (EIO4)' },
+  { kind: 'sse-envelope', label: 'SSE, envelope (`GET /rt`)' },
+  { kind: 'sse-plain', label: 'SSE, plain CFML-style (`/sse/bench`)' },
+];
+
+export interface IdleConnections {
+  readonly count: number;
+  /** Broadcast messages received so far, over all connections. */
+  delivered(): number;
+  close(): void;
+}
+
+const OPEN_TIMEOUT_MS = 15_000;
+const CONCURRENCY = 50;
+
+/** Counts `token` in a stream of chunks, including occurrences split across two chunks. */
+export function tokenCounter(token: string): (chunk: string) => number {
+  let carry = '';
+  return (chunk: string): number => {
+    const text = carry + chunk;
+    let count = 0;
+    for (let at = text.indexOf(token); at >= 0; at = text.indexOf(token, at + token.length)) count++;
+    // Too short to hold a whole token, so nothing counted here is counted again.
+    carry = text.slice(Math.max(0, text.length - token.length + 1));
+    return count;
+  };
+}
+
+interface Opened {
+  close(): void;
+}
+
+function openOne(kind: ConnectionKind, harnessUrl: string, agent: Agent, onDelivery: (n: number) => void, token: string): Promise<Opened> {
+  const wsBase = harnessUrl.replace(/^http/, 'ws');
+  return new Promise<Opened>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${kind}: not established within ${OPEN_TIMEOUT_MS} ms`)), OPEN_TIMEOUT_MS);
+    const established = (opened: Opened) => {
+      clearTimeout(timer);
+      resolve(opened);
+    };
+    if (kind === 'sse-envelope' || kind === 'sse-plain') {
+      const count = tokenCounter(token);
+      let request: ClientRequest | undefined = undefined;
+      let first = true;
+      request = get(`${harnessUrl}${kind === 'sse-envelope' ? '/rt?v=1' : '/sse/bench'}`, { agent, headers: { accept: 'text/event-stream' } }, (res) => {
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          const n = count(chunk);
+          if (n) onDelivery(n);
+          if (first) {
+            first = false;
+            established({ close: () => request?.destroy() });
+          }
+        });
+        res.on('error', () => {});
+      });
+      request.on('error', (error) => reject(error));
+      return;
+    }
+    const path = kind === 'ws-envelope' ? '/rt' : kind === 'ws-gateway' ? '/gateways/chat' : '/socket.io/?EIO=4&transport=websocket';
+    const socket = new WebSocket(`${wsBase}${path}`);
+    const opened: Opened = { close: () => socket.terminate() };
+    socket.on('error', (error) => reject(error));
+    socket.on('open', () => {
+      if (kind === 'ws-envelope') socket.send(JSON.stringify({ t: 'hello', v: 1 }));
+      if (kind === 'ws-gateway') established(opened);
+    });
+    socket.on('message', (data) => {
+      const text = String(data);
+      if (kind === 'socketio-ws') {
+        if (text.startsWith('0')) socket.send('40');
+        else if (text.startsWith('40')) established(opened);
+        else if (text === '2') socket.send('3');
+      } else if (kind === 'ws-envelope') established(opened); // `welcome` is always the first frame
+      if (text.includes(token)) onDelivery(1);
+    });
+  });
+}
+
+/** Opens `count` connections of `kind` (at most 50 handshakes at a time); resolves once all are established. */
+export async function openIdleConnections(kind: ConnectionKind, harnessUrl: string, count: number, token: string): Promise<IdleConnections> {
+  const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+  let delivered = 0;
+  const opened: Opened[] = [];
+  const closeAll = () => {
+    for (const connection of opened) connection.close();
+    agent.destroy();
+  };
+  try {
+    for (let start = 0; start < count; start += CONCURRENCY) {
+      const batch = Array.from({ length: Math.min(CONCURRENCY, count - start) }, () => openOne(kind, harnessUrl, agent, (n) => (delivered += n), token));
+      const settled = await Promise.allSettled(batch);
+      for (const result of settled) if (result.status === 'fulfilled') opened.push(result.value);
+      const failure = settled.find((result) => result.status === 'rejected');
+      if (failure) throw failure.reason;
+    }
+  } catch (error) {
+    closeAll();
+    throw error;
+  }
+  return { count, delivered: () => delivered, close: closeAll };
+}

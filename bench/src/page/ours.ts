@@ -1,0 +1,99 @@
+// Page script 2: @unisocket/client (bundled from its source) as peers, watchers and the fallback trial.
+import { connect, createClient, sse, websocket, type Client } from '@unisocket/client';
+import { PAYLOAD } from './payload.js';
+import type { Peer, WatchEvent, Watcher } from './types.js';
+
+const bench = window.bench;
+const OPEN_TIMEOUT_MS = 15_000;
+/** Flow control of the upstream benchmark: stop firing at this many waiting messages (the outbox holds 1,000 by default). */
+const OUTBOX_HIGH = 500;
+const OUTBOX_LOW = 100;
+
+/** Resolves with the transport once `client` is open (first real frame); rejects on a terminal close. */
+function opened(client: Client, timeoutMs: number): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not open within ${timeoutMs} ms (state ${client.state.status})`)), timeoutMs);
+    const offOpen = client.lifecycle.on('open', (event) => {
+      clearTimeout(timer);
+      offOpen();
+      offClose();
+      resolve(event.transport);
+    });
+    const offClose = client.lifecycle.on('close', (event) => {
+      if (!event.terminal) return;
+      clearTimeout(timer);
+      offOpen();
+      offClose();
+      reject(new Error(`closed: ${event.reason} ${event.error?.message ?? ''}`));
+    });
+  });
+}
+
+async function ourPeer(create: () => Client): Promise<Peer> {
+  let client: Client;
+  try {
+    client = create();
+  } catch (error) {
+    // `connect(url, { protocol: 'socket.io' })` throws "not yet supported" until issue 4 lands.
+    const message = (error as Error).message;
+    throw new Error(/not yet supported/.test(message) ? `PENDING: ${message}` : message, { cause: error });
+  }
+  let transport: string;
+  try {
+    transport = await opened(client, OPEN_TIMEOUT_MS);
+  } catch (error) {
+    client.close();
+    throw error;
+  }
+  let waiting = 0;
+  let drained: (() => void) | undefined;
+  client.lifecycle.on('outbox', (event) => {
+    waiting = event.size;
+    if (waiting <= OUTBOX_LOW) drained?.();
+  });
+  return {
+    get transport() {
+      return client.transport ?? transport;
+    },
+    ask: (payload) => client.emitWithAck('echo', payload),
+    fire: (payload) => client.emit('echo', payload),
+    room: () => (waiting >= OUTBOX_HIGH ? new Promise<void>((resolve) => (drained = resolve)) : undefined),
+    on: (name, listener) => void client.on(name, listener),
+    join: async (room) => void (await client.emitWithAck('join', room)),
+    close: () => client.close(),
+  };
+}
+
+const rt = (harnessUrl: string) => `${harnessUrl}/rt`;
+
+bench.peers['ours-default'] = (url) => ourPeer(() => connect(url));
+bench.peers['ours-ws'] = (url) => ourPeer(() => createClient({ endpoints: [websocket(rt(url))] }));
+bench.peers['ours-sse'] = (url) => ourPeer(() => createClient({ endpoints: [sse(rt(url))] }));
+// WebSocket only, as the socket.io-client it is compared with (`transports: ['websocket']`).
+bench.peers['ours-socket.io'] = (url) => ourPeer(() => connect(url, { protocol: 'socket.io', transports: ['websocket'] }));
+
+/** `connect(url)` with every default. */
+bench.watchers['unisocket'] = (url): Watcher => {
+  const events: WatchEvent[] = [];
+  const client = connect(url);
+  client.lifecycle.on('open', (event) => events.push({ type: 'open', at: Date.now(), transport: event.transport }));
+  client.lifecycle.on('state', (event) => {
+    if (event.from.status === 'open' && event.to.status !== 'open') events.push({ type: 'lost', at: Date.now() });
+  });
+  return { events, close: () => client.close() };
+};
+
+bench.fallbackTrial = async (url, timeoutMs) => {
+  // The winner of an earlier trial is remembered per origin: every trial starts from nothing.
+  localStorage.clear();
+  const start = performance.now();
+  const client = connect(url);
+  try {
+    const transport = await opened(client, timeoutMs);
+    const openMs = performance.now() - start;
+    await client.timeout(timeoutMs).emitWithAck('echo', PAYLOAD);
+    return { openMs, workingMs: performance.now() - start, transport };
+  } finally {
+    client.close();
+  }
+};
