@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { defineConfig, devices, firefox, webkit, type BrowserType } from '@playwright/test';
-import { chromiumPath } from './scripts/browser-path.mjs';
+import { chromiumArgs, chromiumPath } from './scripts/browser-path.mjs';
 
 // Ports come from the OS: each server is started with port 0 and prints its URL; Playwright's
 // `wait.stdout` named groups put the ports into process.env for the specs.
@@ -9,17 +9,6 @@ import { chromiumPath } from './scripts/browser-path.mjs';
 // and SSE responses that end after 3 s, as a CFML request timeout would.
 const externalServer = process.env.UNISOCKET_SERVER_URL;
 
-// Keep Chromium off the closed network (see TOOLCHAIN.md).
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-];
 const executablePath = chromiumPath();
 
 /** True when Playwright's own build of that browser is installed (`npx playwright install firefox`). */
@@ -50,7 +39,7 @@ export default defineConfig({
       name: 'chromium',
       use: {
         ...devices['Desktop Chrome'],
-        launchOptions: { executablePath, args: chromiumArgs },
+        launchOptions: { executablePath, args: [...chromiumArgs] },
       },
     },
     // Firefox and WebKit run where Playwright's own browsers are installed; they are skipped otherwise.

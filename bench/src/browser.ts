@@ -1,32 +1,21 @@
 // Chromium for the page benchmarks: Debian's /usr/bin/chromium (or $CHROMIUM_PATH) through
 // Playwright, kept off the closed network, loading a page from a tiny loopback server that serves
 // the two page scripts (anchors.js always; ours.js when our client bundles).
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from '../../scripts/browser-path.mjs';
 import { bundlePageScript } from './bundler.js';
 
 const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
+  ...chromiumArgs,
   // Timers of a headless page must not be throttled while a benchmark waits on them.
   '--disable-background-timer-throttling',
   '--disable-renderer-backgrounding',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
 ];
 
-/** $CHROMIUM_PATH, then Debian's Chromium, else Playwright's own browser (where one is installed). */
-export function chromiumPath(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  return candidates.find((candidate): candidate is string => !!candidate && existsSync(candidate));
-}
+export { chromiumPath };
 
 export interface BenchBrowser {
   readonly version: string;

@@ -1,27 +1,13 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineProject } from 'vitest/config';
+import { chromiumArgs, chromiumPath } from '../../scripts/browser-path.mjs';
 import { transportEndpoints } from './test/browser/server-plugin.js';
 
+// Chromium: $CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own (TOOLCHAIN.md).
+const executablePath = chromiumPath();
+
 // The transports in a real Chromium, against real endpoints served by this project's Vite server.
-// Chromium: $CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own (see TOOLCHAIN.md).
-const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
-  (path): path is string => !!path && existsSync(path),
-);
-
-// Keep Chromium off the closed network (TOOLCHAIN.md).
-const args = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-];
-
 export default defineProject({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [transportEndpoints()],
@@ -33,7 +19,7 @@ export default defineProject({
       enabled: true,
       headless: true,
       screenshotFailures: false,
-      provider: playwright({ launchOptions: { executablePath, args } }),
+      provider: playwright({ launchOptions: { executablePath, args: [...chromiumArgs] } }),
       instances: [{ browser: 'chromium' }],
     },
   },
