@@ -39,6 +39,11 @@ for (const transport of transports(['cfml'])) {
     }
     // The senders got their own messages back from the stream: delivered, and shown once.
     await expect.poll(() => ann.ownStatuses()).toEqual(Array(2).fill('delivered'));
+    // An ended stream is routine, as for a native EventSource: every reconnect is a first attempt after
+    // the server's `retry:` (1 s), however many streams ended before, never a growing backoff.
+    const reconnects = await ann.events('reconnecting');
+    expect(reconnects.length).toBeGreaterThanOrEqual(2);
+    expect(reconnects.filter((text) => text !== 'attempt 1 in 1000 ms (ended)')).toEqual([]);
     await ann.screenshot(testInfo, 'cfml-sse');
   });
 }

@@ -13,6 +13,11 @@ for (const transport of transports(['auto', 'websocket', 'sse', 'socketio', 'gat
       await page.expectOpen(expectedKind[transport]);
       await expect(page.field('protocol')).toHaveText(PROTOCOL[transport]);
       await expect(page.field('endpoint')).toContainText(ENDPOINT[transport]);
+      if (transport === 'socketio') {
+        // The long-polling session upgrades in place: the panel shows the carrier actually in use.
+        await expect(page.field('transport')).toHaveText('websocket');
+        await expect.poll(() => page.events('open')).toContainEqual(expect.stringMatching(/same session, now over websocket$/));
+      }
     }
     if (PROTOCOL[transport] === 'envelope') {
       // Presence: each page lists both people once both joined.

@@ -20,8 +20,8 @@ export const expectedKind: Record<Transport, TransportKind> = {
   auto: 'websocket',
   websocket: 'websocket',
   sse: 'sse',
-  // Engine.IO starts on long-polling and upgrades that session in place (the endpoint stays `polling`);
-  // after a lost connection the client may come back on its WebSocket endpoint.
+  // Engine.IO starts on long-polling and upgrades that session in place (the panel then shows
+  // `websocket`, the endpoint stays the polling one); a refused upgrade leaves it on `polling`.
   socketio: /^(polling|websocket)$/,
   gateway: 'websocket',
   cfml: 'sse',

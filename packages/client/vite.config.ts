@@ -11,7 +11,6 @@ export default defineConfig({
     sourcemap: true,
     lib: { entry: 'src/index.ts', formats: ['es'] },
     rolldownOptions: {
-      external: ['mitt', 'eventsource-parser'],
       output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
     },
   },

@@ -7,9 +7,14 @@ import { transportEndpoints } from './test/browser/server-plugin.js';
 // Chromium: $CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own (TOOLCHAIN.md).
 const executablePath = chromiumPath();
 
-// The transports in a real Chromium, against real endpoints served by this project's Vite server.
+// The transports in a real Chromium, against real endpoints served by this project's Vite server,
+// and against msw mocks (test/browser/msw.test.ts).
 export default defineProject({
   root: fileURLToPath(new URL('.', import.meta.url)),
+  // msw's service worker at /mockServiceWorker.js, served as a static file (`msw init
+  // test/browser/public --save=false`; regenerate after upgrading msw). Vitest 4 would otherwise serve
+  // the installed msw's copy through Vite's transform pipeline; the public file is served before that.
+  publicDir: 'test/browser/public',
   plugins: [transportEndpoints()],
   test: {
     name: 'client-browser',

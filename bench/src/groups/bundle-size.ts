@@ -165,7 +165,7 @@ export async function runBundleSize(context: GroupContext): Promise<Omit<GroupRe
         title: 'Minimal real usage, built as an app (Vite 8 production build: rolldown, minified, code splitting), gzip level 9, brotli quality 11; 1 KB = 1,000 bytes',
         columns: ['scenario', 'minified', 'gzip', 'brotli', 'gzip vs socket.io-client', 'loaded on demand (gzip)'],
         rows: [...OURS.map(row), ...ANCHORS.map(row)],
-        note: 'Each scenario is a one-line entry module that creates a connection, listens to one event and sends one (the code is in `bench/src/groups/bundle-size.ts`). Ours is bundled from the TypeScript source of `@unisocket/client` with its dependencies (`mitt`, `eventsource-parser`). The sizes are what loads up front (the entry chunk and its static imports); code behind `import()` (the Socket.IO codec that `connect()` loads on its first Socket.IO attempt, in its own chunk) is the last column.',
+        note: 'Each scenario is a one-line entry module that creates a connection, listens to one event and sends one (the code is in `bench/src/groups/bundle-size.ts`). Ours is bundled from the TypeScript source of `@unisocket/client` (it has no runtime dependencies). The sizes are what loads up front (the entry chunk and its static imports); code behind `import()` (the Socket.IO codec that `connect()` loads on its first Socket.IO attempt, in its own chunk) is the last column.',
       },
       ...(Object.keys(composition).length ? [compositionTable(composition)] : []),
     ],

@@ -4,7 +4,7 @@ import type { Endpoint, ValueSource } from './endpoint.js';
 import { ConnectionError, type UnisocketError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { ProtocolCodec, ProtocolInput, ResumeCursor } from './protocol/protocol.js';
-import type { OutboundFrame, Transport } from './transports/transport.js';
+import type { OutboundFrame, Transport, TransportKind } from './transports/transport.js';
 import { withQuery } from './transports/url.js';
 
 /** What an attempt reports to the Connection. Callbacks stop for good once the attempt is closed. */
@@ -27,6 +27,8 @@ export interface Attempt {
   readonly endpoint: Endpoint;
   /** A background re-probe of a better endpoint while connected on a worse one. */
   readonly probe: boolean;
+  /** The carrier in use: the transport's `carrier` (an Engine.IO session upgraded in place), else the endpoint's kind. */
+  readonly carrier: TransportKind;
   /** Set once the URL and headers are resolved. */
   codec: ProtocolCodec | undefined;
   /** When the attempt confirmed (first real frame); undefined before. */
@@ -101,6 +103,9 @@ export function createAttempt(
     index,
     endpoint,
     probe,
+    get carrier() {
+      return transport?.carrier ?? endpoint.kind;
+    },
     codec: undefined,
     confirmedAt: undefined,
     open() {

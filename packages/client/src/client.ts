@@ -15,7 +15,7 @@ import type { TransportKind } from './transports/transport.js';
 export interface Client<In extends EventsMap = DefaultEvents, Out extends EventsMap = DefaultEvents> extends ScopedEmitter<Out> {
   /** The connection state (discriminated by `status`). */
   readonly state: ConnectionState;
-  /** The kind of the transport in use, when open. */
+  /** The carrier in use, when open: `'websocket'` once a Socket.IO polling session has upgraded in place (the endpoint's kind otherwise). */
   readonly transport: TransportKind | undefined;
   /** The endpoint in use, when open. */
   readonly endpoint: Endpoint | undefined;
@@ -75,7 +75,7 @@ export function createClient<In extends EventsMap = DefaultEvents, Out extends E
       return connection.state;
     },
     get transport() {
-      return connection.current?.endpoint.kind;
+      return connection.current?.carrier;
     },
     get endpoint() {
       return connection.current?.endpoint;

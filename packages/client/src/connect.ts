@@ -2,9 +2,10 @@ import { createClient, type Client } from './client.js';
 import type { DefaultEvents, EventsMap } from './events.js';
 import type { PolicyOptions } from './options.js';
 import { connectSocketIo, type SocketIoConnectOptions } from './socketio-connect.js';
-import { sse } from './transports/sse.js';
+import { envelope } from './protocol/envelope.js';
+import { sseEndpoint } from './transports/sse.js';
 import { absoluteUrl } from './transports/url.js';
-import { websocket } from './transports/websocket.js';
+import { webSocketEndpoint } from './transports/websocket.js';
 
 /** Options of `connect(url)`: the connection policy, plus which protocol the server speaks. */
 export type ConnectOptions = PolicyOptions &
@@ -40,5 +41,5 @@ export function connect<In extends EventsMap = DefaultEvents, Out extends Events
   if (typeof url !== 'string') throw new TypeError(`unisocket connect(): "url" must be a string, got ${typeof url}`);
   const target = absoluteUrl(url);
   if (target.pathname === '/') target.pathname = '/rt';
-  return createClient<In, Out>({ ...policy, endpoints: [websocket(target.href), sse(target.href)] });
+  return createClient<In, Out>({ ...policy, endpoints: [webSocketEndpoint(target.href, {}, envelope), sseEndpoint(target.href, {}, envelope)] });
 }

@@ -1,14 +1,17 @@
 import { createAttempt, type Attempt, type AttemptHooks } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import { failure, type Failure } from './classify.js';
-import type { TimerHandle } from './clock.js';
 import { createEndpointRace, raceOrder, type EndpointRace } from './endpoint-race.js';
 import { ConnectionError, RequestError } from './errors.js';
+import { reactToEnvironment } from './environment-policy.js';
 import { createFallbackMemory } from './fallback-memory.js';
+import { createFlapDetector } from './flap.js';
 import { createHeartbeat } from './heartbeat.js';
 import type { Dispatcher, LifecycleEvents } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
 import type { ProtocolInput } from './protocol/protocol.js';
+import { createReprobe } from './reprobe.js';
+import { createRoundTimer } from './round-timer.js';
 import { createSession, type ReadyInput, type Session } from './session.js';
 import { reasonOf, transition, type ConnectionState, type StateEvent } from './state.js';
 
@@ -25,40 +28,38 @@ export interface Connection {
 
 /**
  * The one place of connection policy: which endpoint to try (staggered fallback, remembered winner,
- * background re-probe), reconnect backoff, liveness, browser lifecycle. Messages live in {@link Session}.
+ * flaps, background re-probe), reconnect backoff, liveness, browser lifecycle. Messages live in {@link Session}.
  */
 export function createConnection(
   options: ResolvedOptions,
   lifecycle: Dispatcher,
   deliver: (name: string, args: readonly unknown[]) => unknown,
 ): Connection {
-  const { clock, backoff, endpoints, heartbeat: heartbeatOptions, fallbackMemory, reprobeAfterMs } = options;
+  const { clock, backoff, endpoints, heartbeat: heartbeatOptions, fallbackMemory, minStableMs } = options;
   const report = <K extends keyof LifecycleEvents>(type: K, event: LifecycleEvents[K]) => void lifecycle.emit(type, [event]);
   const session = createSession(options, { deliver, report, sendFailed: (attempt, error) => attempt.fail(failure('send-failed', error)) });
-  const heartbeat = createHeartbeat(clock, heartbeatOptions ? heartbeatOptions.timeoutMs : 0, () =>
-    current?.fail(failure('heartbeat-timeout', new ConnectionError('heartbeat-timeout', 'the server stopped answering', { url: current.endpoint.label }))),
-  );
+  // Without liveness (`heartbeat: false`) a suspicion never expires: an infinite grace.
+  const heartbeat = createHeartbeat(clock, heartbeatOptions ? heartbeatOptions.timeoutMs : Infinity, (offline) => {
+    const reason = offline ? 'network' : 'heartbeat-timeout';
+    const message = offline ? 'silent since the browser went offline' : 'the server stopped answering';
+    current?.fail(failure(reason, new ConnectionError(reason, message, { url: current.endpoint.label })));
+  });
   const memory = fallbackMemory ? createFallbackMemory(endpoints.map((e) => e.label).join(' '), fallbackMemory, clock) : undefined;
+  const reprobe = createReprobe(clock, options.reprobeAfterMs, (probed, best) => current === probed && launch(best, true));
   const live = new Set<Attempt>();
   let state: ConnectionState = { status: 'idle' };
+  /**
+   * The confirmed attempt. Out of `live` once handed over: the server ended it because our re-probe
+   * resumed its session; that probe then confirms (and takes over) or fails (and the connection is lost).
+   */
   let current: Attempt | undefined;
   /** The current attempt once `open` has been announced for it. */
   let announced: Attempt | undefined;
-  /** The current attempt, ended by the server because our newer attempt (a re-probe) took its session over. */
-  let handedOver: Attempt | undefined;
   let race: EndpointRace | undefined;
   let supported: boolean[] = [];
   /** Failed reconnect rounds since the last stable connection. */
   let failures = 0;
-  /** Connections in a row of endpoint `flapIndex` that died within `minStableMs` of confirming. */
-  let flaps = 0;
-  let flapIndex = -1;
-  let retryTimer: TimerHandle | undefined;
-  let retryFrom = 0;
-  let lastRoundAt = -Infinity;
-  let probeTimer: TimerHandle;
-  let probeDelay = reprobeAfterMs;
-  let hiddenAt: number | undefined;
+  let flapped = createFlapDetector();
   let wasOpen = false;
   let unsubscribe: (() => void) | undefined;
 
@@ -74,6 +75,7 @@ export function createConnection(
     const label = memory?.get();
     return Math.max(0, endpoints.findIndex((endpoint) => endpoint.label === label));
   };
+  const planProbe = () => reprobe.plan(current, supported.indexOf(true));
 
   const launch = (index: number, probe: boolean) => {
     const attempt = createAttempt(index, endpoints[index]!, probe, session.cursor, options, hooks);
@@ -81,9 +83,7 @@ export function createConnection(
     attempt.open();
   };
 
-  const startRound = (first: number) => {
-    retryTimer = undefined;
-    lastRoundAt = clock.now();
+  const rounds = createRoundTimer(clock, backoff.minDelayMs, (first) => {
     const order = raceOrder(first, supported);
     if (!order.length) return terminate(failure('unsupported', new ConnectionError('unsupported', 'no endpoint is supported on this platform'), true));
     race = createEndpointRace(order, clock, options.fallbackDelayMs, (index, from, reason) => {
@@ -91,14 +91,7 @@ export function createConnection(
       launch(index, false);
     });
     race.advance();
-  };
-
-  const scheduleRound = (from: number, delayMs: number) => {
-    retryFrom = from;
-    clock.clearTimeout(retryTimer);
-    if (delayMs > 0) retryTimer = clock.setTimeout(() => startRound(from), delayMs);
-    else startRound(from);
-  };
+  });
 
   const retry = (reason: Failure, from: number) => {
     if (++failures > backoff.maxAttempts) {
@@ -108,31 +101,12 @@ export function createConnection(
     const delayMs = backoffDelay(failures - 1, backoff, options.random, reason.retryAfterMs);
     set({ type: 'retry', attempt: failures, delayMs, reason: reason.reason });
     report('reconnecting', { attempt: failures, delayMs, reason: reason.reason, error: reason.error });
-    scheduleRound(from, delayMs);
-  };
-
-  /** Skips the rest of the backoff wait (online, visible again, `connect()`), keeping the floor since the last round. */
-  const retryNow = () => {
-    if (retryTimer !== undefined) scheduleRound(retryFrom, lastRoundAt + backoff.minDelayMs - clock.now());
-  };
-
-  /** While connected on a worse endpoint, try the best supported one again later. */
-  const scheduleProbe = () => {
-    const probed = current;
-    const best = supported.indexOf(true);
-    clock.clearTimeout(probeTimer);
-    if (probed && probed.index > best && reprobeAfterMs < Infinity) {
-      probeTimer = clock.setTimeout(() => current === probed && launch(best, true), probeDelay);
-    }
-  };
-  const backOffProbe = () => {
-    probeDelay = Math.min(probeDelay * 2, reprobeAfterMs * 32);
+    rounds.schedule(from, delayMs);
   };
 
   /** The first real frame (or open, for raw servers): this attempt wins, or takes over from a worse one. */
   const confirm = (attempt: Attempt) => {
     const previous = current;
-    handedOver = undefined;
     attempt.confirm();
     heartbeat.stop();
     if (previous) {
@@ -142,16 +116,15 @@ export function createConnection(
     } else {
       race?.stop();
       race = undefined;
-      clock.clearTimeout(retryTimer);
-      retryTimer = undefined;
+      rounds.stop();
       for (const other of live) if (other !== attempt) other.close();
       live.clear();
       live.add(attempt);
     }
     current = attempt;
     memory?.set(attempt.endpoint.label);
-    set({ type: 'confirmed', endpoint: attempt.endpoint.label, transport: attempt.endpoint.kind });
-    scheduleProbe();
+    set({ type: 'confirmed', endpoint: attempt.endpoint.label, transport: attempt.carrier });
+    planProbe();
   };
 
   /** Applies a handshake (if any) and, once per attempt, announces `open` and sends what waits. */
@@ -163,15 +136,22 @@ export function createConnection(
     }
     if (announced === attempt) return;
     announced = attempt;
-    const { label, kind } = attempt.endpoint;
-    report('open', { endpoint: label, transport: kind, resumed: ready?.resumed ?? false, recovered: wasOpen });
+    report('open', { endpoint: attempt.endpoint.label, transport: attempt.carrier, resumed: ready?.resumed ?? false, recovered: wasOpen });
     wasOpen = true;
     session.attach(attempt);
     session.flush();
   };
 
   const receive = (attempt: Attempt, inputs: ProtocolInput[]) => {
-    if (attempt === current) heartbeat.touch();
+    if (attempt === current) {
+      heartbeat.touch();
+      // The session moved to another carrier in place (Engine.IO's upgrade to WebSocket): same session, reported as a new `open`.
+      const { carrier } = attempt;
+      if (state.status === 'open' && state.transport !== carrier) {
+        set({ type: 'confirmed', endpoint: attempt.endpoint.label, transport: carrier });
+        report('open', { endpoint: attempt.endpoint.label, transport: carrier, resumed: true, recovered: false });
+      }
+    }
     for (const input of inputs) {
       if (!live.has(attempt)) return;
       if (attempt !== current) {
@@ -187,8 +167,13 @@ export function createConnection(
         announce(attempt, input);
       } else if (input.type === 'close') {
         // A re-probe resuming our session makes the server end this connection (envelope `bye`
-        // `replaced`), often before the probe's welcome arrives: the probe takes over, no blip.
-        if (attempt === current && live.size > 1) return handOver(attempt);
+        // `replaced`), often before the probe's welcome arrives: hand over to the probe, no blip.
+        if (attempt === current && live.size > 1) {
+          live.delete(attempt);
+          attempt.close();
+          heartbeat.stop();
+          return session.attach(undefined);
+        }
         const error = new ConnectionError('server-closed', `the server ended the session: ${input.code}: ${input.message}`);
         return attempt.fail(failure('server-closed', error, !input.retry));
       } else {
@@ -202,46 +187,35 @@ export function createConnection(
     }
   };
 
-  /** Ends the current attempt while a newer one is live: that one confirms (and takes over), or fails (and this counts as lost). */
-  const handOver = (attempt: Attempt) => {
-    handedOver = attempt;
-    live.delete(attempt);
-    attempt.close();
-    heartbeat.stop();
-    session.attach(undefined);
-  };
-
   /** The confirmed connection ended. */
   const lost = (attempt: Attempt, reason: Failure) => {
-    current = announced = handedOver = undefined;
+    current = announced = undefined;
     heartbeat.stop();
-    clock.clearTimeout(probeTimer);
+    reprobe.stop();
     session.attach(undefined);
     const upFor = clock.now() - attempt.confirmedAt!;
-    if (upFor >= backoff.stableAfterMs) failures = 0;
+    // A stream the server ended cleanly (a CFML request timeout) is routine, as for a native EventSource:
+    // reconnect from the first attempt, after its `retry:`, no flap. Unless the server ends streams at
+    // once and asks for no wait: that would be a reconnect loop, so it counts as a failure.
+    const clean = reason.reason === 'ended' && upFor + (reason.retryAfterMs ?? 0) >= minStableMs;
+    if (clean || upFor >= backoff.stableAfterMs) failures = 0;
     if (reason.terminal) return terminate(reason);
     report('close', { reason: reason.reason, error: reason.error, terminal: false });
-    // Dying right after confirming, twice in a row, is a flap of that endpoint (a proxy killing upgrades):
-    // the next round starts with the next one. Once alone is a glitch (a drop, a restart): it stays.
-    const early = upFor < options.minStableMs;
-    flaps = early ? (flapIndex === attempt.index ? flaps : 0) + 1 : 0;
-    flapIndex = attempt.index;
-    if (early) backOffProbe();
-    const flapped = flaps >= 2;
-    if (flapped) flaps = 0;
-    const next = flapped ? raceOrder((attempt.index + 1) % endpoints.length, supported)[0] : undefined;
+    const early = !clean && upFor < minStableMs;
+    if (early) reprobe.backOff();
+    const next = flapped(attempt.index, early) ? raceOrder((attempt.index + 1) % endpoints.length, supported)[0] : undefined;
     if (next !== undefined && next !== attempt.index) report('fallback', { from: attempt.endpoint.label, to: endpoints[next]!.label, reason: reason.reason });
     retry(reason, next ?? preferred());
   };
 
   const failed = (attempt: Attempt, reason: Failure) => {
     if (!live.delete(attempt)) return;
-    if (attempt === current) return lost(attempt, reason);
-    if (handedOver && !live.size) return lost(handedOver, reason);
+    // The current attempt failed, or it was handed over and the last hope (its probe) failed.
+    if (current && !live.has(current) && (attempt === current || !live.size)) return lost(current, reason);
     if (attempt.probe) {
       if (current) {
-        backOffProbe();
-        scheduleProbe();
+        reprobe.backOff();
+        planProbe();
       }
     } else if (race?.failed(reason)) {
       return;
@@ -258,14 +232,16 @@ export function createConnection(
   /** Final: `close()` or a terminal failure. Pending requests are rejected, the outbox emptied. */
   const terminate = (reason: Failure) => {
     if (state.status === 'closed') return;
+    // A user's close() is final: the protocol may say goodbye first (Socket.IO DISCONNECT), best effort.
+    const bye = reason.reason === 'user' ? current?.codec?.onClose?.() : undefined;
+    if (bye?.length) current!.send(bye).catch(() => undefined);
     for (const attempt of live) attempt.close();
     live.clear();
-    current = announced = handedOver = undefined;
+    current = announced = undefined;
     race?.stop();
     race = undefined;
-    clock.clearTimeout(retryTimer);
-    clock.clearTimeout(probeTimer);
-    retryTimer = undefined;
+    rounds.stop();
+    reprobe.stop();
     heartbeat.stop();
     unsubscribe?.();
     unsubscribe = undefined;
@@ -295,20 +271,15 @@ export function createConnection(
     },
     session,
     connect() {
-      if (state.status === 'reconnecting') return retryNow();
+      if (state.status === 'reconnecting') return rounds.hurry();
       if (!set({ type: 'connect' })) return;
-      failures = flaps = 0;
+      failures = 0;
+      flapped = createFlapDetector();
       wasOpen = false;
-      probeDelay = reprobeAfterMs;
+      reprobe.reset();
       supported = endpoints.map((endpoint) => endpoint.isSupported(options.platform));
-      unsubscribe = options.environment.subscribe((event) => {
-        const now = clock.now();
-        if (event === 'hidden') hiddenAt = now;
-        if (event === 'hidden' || event === 'offline') return;
-        heartbeat.check();
-        if (event !== 'visible' || now - (hiddenAt ?? now) >= options.retryOnVisibleAfterHiddenMs) retryNow();
-      });
-      startRound(preferred());
+      unsubscribe = reactToEnvironment(options.environment, clock, options.retryOnVisibleAfterHiddenMs, heartbeat, rounds.hurry);
+      rounds.schedule(preferred(), 0);
     },
     close: () => terminate({ reason: 'user', error: undefined, terminal: true }),
   };

@@ -20,3 +20,6 @@ export interface Endpoint {
   isSupported(platform: Platform): boolean;
   createTransport(context: TransportOpenContext): Transport;
 }
+
+/** The label of a built-in endpoint: its kind and URL. */
+export const endpointLabel = (kind: TransportKind, url: ValueSource<string>): string => `${kind} ${typeof url == 'string' ? url : '(url function)'}`;

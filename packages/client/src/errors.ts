@@ -37,10 +37,11 @@ interface ErrorContext {
 /** Base class of every error unisocket produces; `code` tells what happened. */
 export class UnisocketError extends Error {
   override readonly name: string = 'UnisocketError';
-  readonly code: UnisocketErrorCode;
-  readonly url: string | undefined;
-  readonly transport: string | undefined;
-  readonly status: number | undefined;
+  // `declare`: assigned in the constructor, so no field initialisers are emitted.
+  declare readonly code: UnisocketErrorCode;
+  declare readonly url: string | undefined;
+  declare readonly transport: string | undefined;
+  declare readonly status: number | undefined;
 
   constructor(code: UnisocketErrorCode, message: string, context: ErrorContext = {}) {
     const where = [context.transport, context.url].filter(Boolean).join(' ');
@@ -61,7 +62,7 @@ export class ConnectionError extends UnisocketError {
 export class ProtocolError extends UnisocketError {
   override readonly name = 'ProtocolError' as const;
   /** The offending frame (truncated to 200 characters for strings). */
-  readonly frame: unknown;
+  declare readonly frame: unknown;
   constructor(code: UnisocketErrorCode, message: string, context: ErrorContext & { frame?: unknown } = {}) {
     super(code, message, context);
     this.frame = typeof context.frame === 'string' && context.frame.length > 200 ? `${context.frame.slice(0, 200)}…` : context.frame;

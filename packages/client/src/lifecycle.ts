@@ -1,4 +1,3 @@
-import mitt from 'mitt';
 import type { UnisocketError } from './errors.js';
 import type { OutboxEntry } from './outbox.js';
 import type { ConnectionState, DisconnectReason, StateChangeReason } from './state.js';
@@ -29,7 +28,7 @@ export interface LifecycleEvents {
   error: { error: UnisocketError; dropped?: readonly OutboxEntry[] };
   /** The open connection ended; `terminal` when no reconnect follows. */
   close: { reason: DisconnectReason; error: UnisocketError | undefined; terminal: boolean };
-  /** The outbox changed: messages (and estimated bytes) waiting to be sent. */
+  /** What waits in the outbox changed: messages (and estimated bytes) waiting to be sent (quiet while messages go out at once). */
   outbox: { size: number; bytes: number };
   /** The server's heartbeat arrived. */
   heartbeat: { at: number };
@@ -57,17 +56,20 @@ export interface Dispatcher extends Listeners<Record<string, AnyListener>> {
 
 type Handler = ((...args: unknown[]) => unknown) & { listener?: unknown };
 
-/** The emitter under both the lifecycle channel and application events (mitt holds the listeners). */
+/**
+ * The emitter under both the lifecycle channel and application events. Lists are replaced, never
+ * changed in place, so `emit` walks the list as it was without copying it.
+ */
 export function createDispatcher(): Dispatcher {
-  const emitter = mitt<Record<string, unknown>>();
-  const all = emitter.all as unknown as Map<string, Handler[]>;
+  const all = new Map<string, Handler[]>();
   const on = (type: string, listener: AnyListener) => {
-    emitter.on(type, listener as never);
+    all.set(type, [...(all.get(type) ?? []), listener as Handler]);
     return () => off(type, listener);
   };
   const off = (type: string, listener?: AnyListener) => {
-    const handler = listener && all.get(type)?.find((h) => h === listener || h.listener === listener);
-    if (!listener || handler) emitter.off(type, handler as never);
+    const list = all.get(type) ?? [];
+    const found = list.findIndex((handler) => handler == listener || handler.listener == listener);
+    if (!listener || found >= 0) all.set(type, listener ? list.filter((_, index) => index != found) : []);
   };
   return {
     on,
@@ -82,10 +84,10 @@ export function createDispatcher(): Dispatcher {
     },
     emit(type, args) {
       let first: unknown;
-      (all.get(type) ?? []).slice().forEach((handler, index) => {
+      all.get(type)?.forEach((handler, index) => {
         try {
           const result = handler(...args);
-          if (index === 0) first = result;
+          if (!index) first = result;
         } catch (error) {
           // A listener's bug must not break the connection: report it like an uncaught error.
           queueMicrotask(() => {

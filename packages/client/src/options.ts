@@ -81,101 +81,87 @@ export interface ResolvedOptions {
   autoConnect: boolean;
 }
 
-// Every numeric option: [path, default, minimum, flags]; flags: 1 = Infinity allowed, 2 = must be > minimum,
-// 4 = at most 1. The defaults are justified in the JSDoc of each option.
-const NUMBERS: [string, number, number, number?][] = [
-  ['backoff.initialDelayMs', 100, 0],
-  ['backoff.factor', 1.25, 1],
-  ['backoff.maxDelayMs', 5000, 0],
-  ['backoff.minDelayMs', 50, 0, 2],
-  ['backoff.jitter', 1, 0, 4],
-  ['backoff.maxAttempts', Infinity, 1, 1],
-  ['backoff.stableAfterMs', 5000, 0],
-  ['connectTimeoutMs', 10_000, 1],
-  ['fallbackDelayMs', 1000, 0],
-  ['minStableMs', 1500, 0],
-  ['reprobeAfterMs', 60_000, 1, 1],
-  ['fallbackMemory.ttlMs', 600_000, 0],
-  ['heartbeat.intervalMs', 20_000, 1],
-  ['heartbeat.timeoutMs', 3000, 0],
-  ['outbox.maxMessages', 1000, 1, 1],
-  ['outbox.maxBytes', 1 << 20, 1, 1],
-  ['ackTimeoutMs', 10_000, 0, 1],
-  ['retryOnVisibleAfterHiddenMs', 5000, 0],
-];
-const GROUPS = ['backoff', 'fallbackMemory', 'heartbeat', 'outbox', 'platform'];
-const KNOWN = NUMBERS.map(([path]) => path).concat(
-  GROUPS,
-  'endpoints query headers clock random environment autoConnect outbox.overflow fallbackMemory.storage platform.WebSocket platform.EventSource platform.fetch'.split(' '),
-);
-
-const describe = (value: unknown) => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+// The defaults, justified in the JSDoc of each option; the shape also tells which options exist.
+// Nested objects are the option groups.
+const DEFAULTS = {
+  backoff: { initialDelayMs: 100, factor: 1.25, maxDelayMs: 5000, minDelayMs: 50, jitter: 1, maxAttempts: Infinity, stableAfterMs: 5000 },
+  connectTimeoutMs: 10_000,
+  fallbackDelayMs: 1000,
+  minStableMs: 1500,
+  reprobeAfterMs: 60_000,
+  fallbackMemory: { ttlMs: 600_000, storage: undefined },
+  heartbeat: { intervalMs: 20_000, timeoutMs: 3000 },
+  outbox: { maxMessages: 1000, maxBytes: 1 << 20, overflow: 'reject-new' },
+  ackTimeoutMs: 10_000,
+  retryOnVisibleAfterHiddenMs: 5000,
+  platform: { WebSocket: undefined, EventSource: undefined, fetch: undefined },
+  endpoints: undefined,
+  query: undefined,
+  headers: undefined,
+  clock: undefined,
+  random: undefined,
+  environment: undefined,
+  autoConnect: true,
+};
+// Numbers are >= 0 and finite unless listed here.
+const AT_LEAST_ONE = 'factor maxAttempts connectTimeoutMs reprobeAfterMs intervalMs maxMessages maxBytes'.split(' ');
+const INFINITE = 'maxAttempts reprobeAfterMs maxMessages maxBytes ackTimeoutMs timeout'.split(' ');
 
 function fail(name: string, expected: string, value: unknown): never {
-  throw new TypeError(`unisocket: option "${name}" must be ${expected}, got ${describe(value)}`);
+  throw new TypeError(`unisocket: option "${name}" must be ${expected}, got ${typeof value == 'string' ? JSON.stringify(value) : String(value)}`);
 }
 
-function unknown(name: string): never {
-  throw new TypeError(`unisocket: unknown option "${name}"`);
-}
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value == 'object' && value !== null && !Array.isArray(value);
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Checks one numeric option; returns it or its default. */
-function number(name: string, value: unknown, fallback: number, min: number, flags = 0): number {
-  if (value === undefined) return fallback;
-  const max = flags & 4 ? 1 : Infinity;
-  if (typeof value !== 'number' || !(flags & 2 ? value > min : value >= min) || value > max || (!(flags & 1) && value === Infinity)) {
-    fail(name, `a number ${flags & 2 ? '>' : '>='} ${min}${max < Infinity ? ` and <= ${max}` : ''}${flags & 1 ? ' (or Infinity)' : ''}`, value);
+/** Checks one numeric option (`key` picks its bounds). */
+function number(path: string, key: string, value: unknown): number {
+  const min = +AT_LEAST_ONE.includes(key);
+  const positive = key == 'minDelayMs';
+  const max = key == 'jitter' ? 1 : Infinity;
+  const infinite = INFINITE.includes(key);
+  if (typeof value != 'number' || !(positive ? value > 0 : value >= min) || value > max || (!infinite && value == Infinity)) {
+    fail(path, `a number ${positive ? '>' : '>='} ${min}${max < Infinity ? ' and <= 1' : ''}${infinite ? ' (or Infinity)' : ''}`, value);
   }
   return value;
 }
 
+/** `given` over `defaults`, checked: unknown names, groups, numbers. */
+function merge(given: unknown, defaults: Record<string, unknown>, prefix: string): Record<string, unknown> {
+  if (!isObject(given)) fail(prefix.slice(0, -1) || 'options', 'an object', given);
+  for (const key in given) if (!(key in defaults)) throw new TypeError(`unisocket: unknown option "${prefix + key}"`);
+  const merged: Record<string, unknown> = {};
+  for (const key in defaults) {
+    const path = prefix + key;
+    const fallback = defaults[key];
+    const value = given[key];
+    merged[key] = isObject(fallback)
+      ? value === false && /^(heartbeat|fallbackMemory)$/.test(key) ? false : merge(value ?? {}, fallback, path + '.')
+      : value === undefined ? fallback : typeof fallback == 'number' ? number(path, key, value) : value;
+  }
+  return merged;
+}
+
 /** Validates `createClient` options synchronously, naming the bad option in a `TypeError`, and fills in the defaults. */
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
-  if (!isObject(options)) fail('options', 'an object', options);
-  const resolved: Record<string, unknown> = { ...options };
-  const groups: Record<string, Record<string, unknown> | false> = {};
-  const known = (path: string) => KNOWN.includes(path) || unknown(path);
-  Object.keys(resolved).forEach(known);
-  for (const group of GROUPS) {
-    const value = resolved[group];
-    if (value === false && (group === 'heartbeat' || group === 'fallbackMemory')) {
-      groups[group] = false;
-      continue;
-    }
-    if (value !== undefined && !isObject(value)) fail(group, 'an object', value);
-    resolved[group] = groups[group] = { ...value };
-    Object.keys(groups[group]).forEach((key) => known(`${group}.${key}`));
-  }
-  for (const [path, fallback, min, flags] of NUMBERS) {
-    const [group, key] = path.split('.') as [string, string?];
-    const target = key ? groups[group] : resolved;
-    if (target) target[key ?? group] = number(path, target[key ?? group], fallback, min, flags);
-  }
-  const { endpoints, backoff, outbox, fallbackMemory, clock = systemClock, environment = browserEnvironment } = resolved as Partial<ResolvedOptions>;
-  if (!Array.isArray(endpoints) || !endpoints.length) fail('endpoints', 'a non-empty array of endpoints', endpoints);
-  endpoints.forEach((endpoint, i) => typeof endpoint?.createTransport !== 'function' && fail(`endpoints[${i}]`, 'an endpoint (websocket(), sse())', endpoint));
-  if (backoff!.maxDelayMs < backoff!.minDelayMs) fail('backoff.maxDelayMs', `>= backoff.minDelayMs (${backoff!.minDelayMs})`, backoff!.maxDelayMs);
-  const overflow = (outbox!.overflow ??= 'reject-new');
-  if (overflow !== 'reject-new' && overflow !== 'drop-oldest') fail('outbox.overflow', `'reject-new' or 'drop-oldest'`, overflow);
-  if (fallbackMemory && fallbackMemory.storage !== undefined && typeof fallbackMemory.storage?.getItem !== 'function') {
-    fail('fallbackMemory.storage', 'a Storage (getItem, setItem)', fallbackMemory.storage);
-  }
-  if (typeof clock?.now !== 'function' || typeof clock.setTimeout !== 'function') fail('clock', 'a Clock (now, setTimeout, clearTimeout)', clock);
-  if (typeof environment?.subscribe !== 'function') fail('environment', 'an Environment (subscribe)', environment);
+  const resolved = merge(options, DEFAULTS, '') as unknown as ResolvedOptions;
+  const { endpoints, backoff, outbox, fallbackMemory, clock = systemClock, environment = browserEnvironment, random = Math.random } = resolved;
+  const expect = (ok: unknown, name: string, expected: string, value: unknown) => ok || fail(name, expected, value);
+  expect(Array.isArray(endpoints) && endpoints.length, 'endpoints', 'a non-empty array', endpoints);
+  endpoints.forEach((endpoint, i) => expect(typeof endpoint?.createTransport == 'function', `endpoints[${i}]`, 'an endpoint', endpoint));
+  expect(backoff.maxDelayMs >= backoff.minDelayMs, 'backoff.maxDelayMs', `>= backoff.minDelayMs (${backoff.minDelayMs})`, backoff.maxDelayMs);
+  expect(['reject-new', 'drop-oldest'].includes(outbox.overflow), 'outbox.overflow', `'reject-new' or 'drop-oldest'`, outbox.overflow);
+  const storage = fallbackMemory ? fallbackMemory.storage : undefined;
+  expect(storage === undefined || typeof storage?.getItem == 'function', 'fallbackMemory.storage', 'a Storage', storage);
+  expect(typeof clock?.now == 'function' && typeof clock.setTimeout == 'function', 'clock', 'a Clock', clock);
+  expect(typeof environment?.subscribe == 'function', 'environment', 'an Environment', environment);
   for (const name of ['query', 'headers'] as const) {
     const value = resolved[name];
-    if (value !== undefined && typeof value !== 'function' && !isObject(value)) fail(name, 'an object or a function', value);
+    expect(value === undefined || typeof value == 'function' || isObject(value), name, 'an object or a function', value);
   }
-  if (resolved.random !== undefined && typeof resolved.random !== 'function') fail('random', 'a function', resolved.random);
-  if (resolved.autoConnect !== undefined && typeof resolved.autoConnect !== 'boolean') fail('autoConnect', 'a boolean', resolved.autoConnect);
-  resolved.random ??= Math.random;
-  resolved.autoConnect ??= true;
-  return { ...resolved, clock, environment } as ResolvedOptions;
+  expect(typeof random == 'function', 'random', 'a function', random);
+  expect(typeof resolved.autoConnect == 'boolean', 'autoConnect', 'a boolean', resolved.autoConnect);
+  return { ...resolved, clock, environment, random };
 }
 
 /** Checks a per-call `timeout(ms)`. */
-export function checkTimeout(ms: unknown): number {
-  return number('timeout', ms ?? NaN, 0, 0, 1);
-}
+export const checkTimeout = (ms: unknown): number => number('timeout', 'timeout', ms);

@@ -3,10 +3,14 @@ import { RequestError } from './errors.js';
 /** What the outbox does when a new message would exceed its limits. */
 export type OutboxOverflow = 'reject-new' | 'drop-oldest';
 
+/**
+ * Limits of what waits to be sent: while disconnected, or behind an upstream request in flight (SSE).
+ * A message that goes out at once on an open connection does not wait and is not counted.
+ */
 export interface OutboxOptions {
   /** Messages waiting to be sent, at most. @default 1000 */
   maxMessages?: number;
-  /** Estimated bytes waiting to be sent, at most. @default 1048576 (1 MiB) */
+  /** Estimated bytes waiting to be sent, at most (JSON length of the arguments, byte length of raw data). @default 1048576 (1 MiB) */
   maxBytes?: number;
   /**
    * `'reject-new'`: `emit`/`send` throw and `emitWithAck` rejects with `RequestError('outbox-full')`;
@@ -26,14 +30,15 @@ export interface OutboxEntry {
   readonly wantsAck: boolean;
   /** A raw `send(data)` (`args[0]` is the data). */
   readonly raw: boolean;
-  /** Estimated size, for the byte limit. */
-  readonly bytes: number;
+  /** Estimated size, for the byte limit (0 until known for a message sent at once; then its frame's size). */
+  bytes: number;
   /** The per-session client message id, given at the first send in a session. */
   cid?: number;
 }
 
-const sizeOf = (value: unknown): number =>
-  typeof value === 'string' ? value.length : value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? value.byteLength : ((value as Blob | undefined)?.size ?? 0);
+/** Bytes of a frame or of raw data (string length for text). */
+export const sizeOf = (value: unknown): number =>
+  typeof value == 'string' ? value.length : value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? value.byteLength : ((value as Blob | undefined)?.size ?? 0);
 
 /** The size estimate used for the byte limit: JSON length for events, byte length for raw data. */
 export function estimateBytes(name: string, args: readonly unknown[], raw: boolean): number {
@@ -71,15 +76,25 @@ export interface Outbox {
   clear(): void;
 }
 
+/**
+ * Cids are given in send order and entries keep it (a requeue puts the sent ones first), so the
+ * entries a confirmation removes are a prefix of each list: found without scanning the rest.
+ */
+const confirmed = (entries: OutboxEntry[], cid: number) => {
+  let n = 0;
+  while ((entries[n]?.cid ?? Infinity) <= cid) n++;
+  return n ? entries.slice(n) : entries;
+};
+
 export function createOutbox({ maxMessages, maxBytes, overflow }: ResolvedOutbox): Outbox {
   let waiting: OutboxEntry[] = [];
   let sent: OutboxEntry[] = [];
   const bytes = () => waiting.reduce((sum, entry) => sum + entry.bytes, 0);
-  const requeue = () => {
-    waiting = sent.concat(waiting);
-    sent = [];
+  const keep = (test: (entry: OutboxEntry) => boolean) => {
+    sent = sent.filter(test);
+    waiting = waiting.filter(test);
   };
-  return {
+  const outbox: Outbox = {
     get size() {
       return waiting.length;
     },
@@ -90,7 +105,7 @@ export function createOutbox({ maxMessages, maxBytes, overflow }: ResolvedOutbox
       const dropped: OutboxEntry[] = [];
       let total = bytes() + entry.bytes;
       const full = () => waiting.length >= maxMessages || total > maxBytes;
-      if (full() && (overflow === 'reject-new' || entry.bytes > maxBytes)) {
+      if (full() && (overflow == 'reject-new' || entry.bytes > maxBytes)) {
         throw new RequestError('outbox-full', `the outbox is full (${waiting.length} messages, ${total - entry.bytes} bytes)`);
       }
       while (full()) {
@@ -107,30 +122,28 @@ export function createOutbox({ maxMessages, maxBytes, overflow }: ResolvedOutbox
       waiting = [];
       return taken;
     },
-    requeue,
+    requeue() {
+      waiting = sent.concat(waiting);
+      sent = [];
+    },
     confirm(cid) {
-      const keep = (entry: OutboxEntry) => entry.cid === undefined || entry.cid > cid;
-      sent = sent.filter(keep);
-      waiting = waiting.filter(keep);
+      sent = confirmed(sent, cid);
+      waiting = confirmed(waiting, cid);
     },
     settle(entries) {
-      const open = (entry: OutboxEntry) => !entries.includes(entry);
-      sent = sent.filter(open);
-      waiting = waiting.filter(open);
+      if (entries.length) keep((entry) => !entries.includes(entry));
     },
     cancel(localId) {
       const before = waiting.length;
-      waiting = waiting.filter((entry) => entry.localId !== localId);
+      waiting = waiting.filter((entry) => entry.localId != localId);
       return waiting.length < before;
     },
-    has: (localId) => waiting.concat(sent).some((entry) => entry.localId === localId),
+    has: (localId) => waiting.some((entry) => entry.localId == localId) || sent.some((entry) => entry.localId == localId),
     renumber() {
-      requeue();
+      outbox.requeue();
       for (const entry of waiting) entry.cid = undefined;
     },
-    clear() {
-      waiting = [];
-      sent = [];
-    },
+    clear: () => keep(() => false),
   };
+  return outbox;
 }

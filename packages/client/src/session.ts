@@ -2,7 +2,7 @@ import type { Attempt } from './attempt.js';
 import { ProtocolError, RequestError, UnisocketError } from './errors.js';
 import type { LifecycleEvents } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
-import { createOutbox, estimateBytes, type OutboxEntry } from './outbox.js';
+import { createOutbox, estimateBytes, sizeOf, type OutboxEntry } from './outbox.js';
 import { createPendingAcks } from './pending-acks.js';
 import type { ProtocolInput, ResumeCursor } from './protocol/protocol.js';
 import type { OutboundFrame } from './transports/transport.js';
@@ -43,10 +43,15 @@ export interface Session {
 export function createSession(options: ResolvedOptions, hooks: SessionHooks): Session {
   const { report } = hooks;
   const outbox = createOutbox(options.outbox);
-  const changed = () => report('outbox', { size: outbox.size, bytes: outbox.bytes });
+  let reported = '0 0';
+  /** Reports the outbox when what waits changed (a message sent at once changes nothing). */
+  const changed = () => {
+    const { size, bytes } = outbox;
+    if (reported != (reported = `${size} ${bytes}`)) report('outbox', { size, bytes });
+  };
   const acks = createPendingAcks(options.clock, (localId) => outbox.cancel(localId) && changed());
   const unsupported = () => new UnisocketError('unsupported', 'this protocol has no acks: use emit()');
-  const confirm = (cid: number | undefined) => cid !== undefined && outbox.confirm(cid);
+  const confirm = (cid: number | undefined) => cid != null && outbox.confirm(cid);
   const sendOrReport = (attempt: Attempt, frames: readonly OutboundFrame[]) =>
     attempt.send(frames).catch((error: UnisocketError) => report('error', { error }));
   let attached: Attempt | undefined;
@@ -55,38 +60,38 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
   let nextCid = 1;
   let lastLocalId = 0;
 
-  const enqueue = (name: string, args: readonly unknown[], wantsAck: boolean, raw: boolean): number => {
+  /** Queues a message and sends what waits; the size is estimated only if it has to wait. */
+  const enqueue = (name: string, args: readonly unknown[], wantsAck: boolean, raw: boolean, answer?: (localId: number) => Promise<unknown>) => {
     const localId = ++lastLocalId;
-    const dropped = outbox.push({ localId, name, args, wantsAck, raw, bytes: estimateBytes(name, args, raw) });
+    const now = attached?.codec && !busy && !outbox.size;
+    const dropped = outbox.push({ localId, name, args, wantsAck, raw, bytes: now ? 0 : estimateBytes(name, args, raw) });
     if (dropped.length) {
       const error = new RequestError('outbox-full', `the outbox is full: dropped the ${dropped.length} oldest messages`);
       for (const old of dropped) acks.settle(old.localId, error);
       report('error', { error, dropped });
     }
-    changed();
-    return localId;
+    const answered = answer?.(localId);
+    flush();
+    return answered;
   };
 
   const flush = () => {
     const attempt = attached;
     const codec = attempt?.codec;
-    if (!attempt || !codec || busy) return;
-    const entries = outbox.take();
-    if (!entries.length) return;
+    const entries = codec && !busy ? outbox.take() : [];
     const frames: OutboundFrame[] = [];
     const sent: OutboxEntry[] = [];
     for (const entry of entries) {
-      if (entry.wantsAck && !codec.supportsAcks) {
+      if (entry.wantsAck && !codec!.supportsAcks) {
         outbox.settle([entry]);
         acks.settle(entry.localId, unsupported());
         continue;
       }
-      if (codec.supportsAcks) acks.bind(entry.localId, (entry.cid ??= nextCid++));
-      frames.push(
-        entry.raw && !codec.supportsAcks
-          ? codec.encodeMessage(entry.args[0] as OutboundFrame)
-          : codec.encodeEvent(entry.name, entry.args, entry.cid ?? 0, entry.wantsAck),
-      );
+      if (codec!.supportsAcks) acks.bind(entry.localId, (entry.cid ??= nextCid++));
+      const frame = entry.raw && !codec!.supportsAcks ? codec!.encodeMessage(entry.args[0] as OutboundFrame) : codec!.encodeEvent(entry.name, entry.args, entry.cid ?? 0, entry.wantsAck);
+      // Its size, should it have to wait again (sent, then the connection lost before the server confirmed it).
+      entry.bytes ||= sizeOf(frame);
+      frames.push(frame);
       sent.push(entry);
     }
     changed();
@@ -94,22 +99,22 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     // A WebSocket puts frames on the wire in order inside send(): no need to wait for it, so a burst
     // of emits on an open socket never piles up in the outbox. Request-based carriers (SSE POST) are
     // serialised, one batch per request.
-    const onSocket = attempt.endpoint.kind === 'websocket';
+    const onSocket = attempt!.endpoint.kind == 'websocket';
     if (!onSocket) busy = attempt;
-    const batched = frames.length > 1 && codec.batch && !onSocket;
-    attempt.send(batched ? [codec.batch!(frames)] : frames).then(
+    // Without acks (raw), or without an ack asked from an acks-only server, a message is done once the transport took it.
+    const done = codec!.supportsAcks ? (codec!.acksOnly ? sent.filter((entry) => !entry.wantsAck) : []) : sent;
+    attempt!.send(frames.length > 1 && codec!.batch && !onSocket ? [codec!.batch(frames)] : frames).then(
       () => {
-        // Without acks (raw), or without an ack asked from an acks-only server, a message is done once the transport took it.
-        outbox.settle(sent.filter((entry) => !codec.supportsAcks || (codec.acksOnly && !entry.wantsAck)));
-        if (onSocket || busy !== attempt) return;
+        outbox.settle(done);
+        if (onSocket || busy != attempt) return;
         busy = undefined;
         flush();
       },
       (error: UnisocketError) => {
-        if (!onSocket && busy !== attempt) return;
+        if (!onSocket && busy != attempt) return;
         busy = undefined;
         report('error', { error });
-        hooks.sendFailed(attempt, error);
+        hooks.sendFailed(attempt!, error);
       },
     );
   };
@@ -118,15 +123,10 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     cursor: {},
     enqueue(name, args, raw) {
       enqueue(name, args, false, raw);
-      flush();
     },
-    request(name, args, timeoutMs, signal) {
-      if (signal?.aborted) return Promise.reject(new RequestError('aborted', `"${name}" was aborted`, { cause: signal.reason }));
-      if (attached?.codec?.supportsAcks === false) return Promise.reject(unsupported());
-      const answer = acks.add(enqueue(name, args, true, false), timeoutMs, signal, name);
-      flush();
-      return answer;
-    },
+    // An aborted signal rejects at once (the message leaves the outbox before it is sent); a protocol
+    // without acks rejects with `unsupported` when the message would be sent.
+    request: (name, args, timeoutMs, signal) => enqueue(name, args, true, false, (localId) => acks.add(localId, timeoutMs, signal, name))!,
     attach(attempt) {
       attached = attempt;
       busy = undefined;
@@ -149,13 +149,14 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     },
     receive(attempt, input) {
       const { cursor } = session;
-      if ('seq' in input && typeof input.seq === 'number' && typeof cursor.lastSeq === 'number') {
-        if (input.seq <= cursor.lastSeq) return undefined; // a replayed duplicate
-        if (input.seq > cursor.lastSeq + 1) return new ProtocolError('sequence-gap', `expected seq ${cursor.lastSeq + 1}, got ${input.seq}`, { frame: input });
-        cursor.lastSeq = input.seq;
+      const { seq, eventId, offset } = input as { seq?: unknown; eventId?: string; offset?: string };
+      if (typeof seq == 'number' && typeof cursor.lastSeq == 'number') {
+        if (seq <= cursor.lastSeq) return undefined; // a replayed duplicate
+        if (seq > cursor.lastSeq + 1) return new ProtocolError('sequence-gap', `expected seq ${cursor.lastSeq + 1}, got ${seq}`, { frame: input });
+        cursor.lastSeq = seq;
       }
-      if ('eventId' in input && input.eventId !== undefined) cursor.lastEventId = input.eventId;
-      if ('offset' in input && input.offset !== undefined) cursor.lastSeq = input.offset;
+      if (eventId !== undefined) cursor.lastEventId = eventId;
+      if (offset !== undefined) cursor.lastSeq = offset;
       switch (input.type) {
         case 'event': {
           const result = hooks.deliver(input.name, input.args);
@@ -163,7 +164,7 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
           if (ackId !== undefined) {
             void Promise.resolve(result).then((value) => {
               const frame = attempt.codec?.encodeAckReply(ackId, value === undefined ? [] : [value]);
-              if (frame !== undefined && attached === attempt) sendOrReport(attempt, [frame]);
+              if (frame !== undefined && attached == attempt) sendOrReport(attempt, [frame]);
             });
           }
           break;

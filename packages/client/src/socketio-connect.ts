@@ -21,7 +21,7 @@ export function connectSocketIo<In extends EventsMap = DefaultEvents, Out extend
   const plan = planSocketIo(url, { eio, namespace, auth, path, transports, upgrade, withCredentials });
   let loading: Promise<Endpoint[]> | undefined;
   const load = () =>
-    (loading ??= import('./socketio.js').then(
+    (loading ??= import('./socketio-lazy.js').then(
       (module) => module.socketIoEndpoints(plan),
       (error: unknown) => {
         loading = undefined; // a failed chunk load is retried by the next attempt

@@ -74,6 +74,8 @@ export interface ProtocolCodec {
   upstreamParams(): Record<string, string>;
   /** Frames to send as soon as the transport opens (the envelope `hello` over WebSocket). */
   onOpen(): OutboundFrame[];
+  /** Frames to send, best effort, when the user closes the client for good (Socket.IO's namespace DISCONNECT). */
+  onClose?(): OutboundFrame[];
   decode(frame: InboundFrame): ProtocolInput[];
   /** Encodes an application event; `cid` is the outbox id, `wantsAck` asks the server to ack. */
   encodeEvent(name: string, args: readonly unknown[], cid: number, wantsAck: boolean): OutboundFrame;

@@ -4,8 +4,9 @@ import { decodePacket, encodePacket, parseData, type SocketIoPacket } from './so
 
 // The Socket.IO layer of one namespace, over the Engine.IO transport (transports/engineio-transport.ts),
 // which owns the Engine.IO session (handshake, heartbeat, upgrade) and hands this codec its
-// `message` packets, plus two marked frames: `{event: 'open', data: handshake JSON, id: revision}`
-// before the transport opens, and `{event: 'ping'}` for each heartbeat. Engine.IO v4 carries
+// `message` packets, plus marked frames: `{event: 'open', data: handshake JSON, id: revision}`
+// before the transport opens, `{event: 'ping'}` for each heartbeat, `{event: 'upgrade'}` (nothing
+// for this layer: the Connection reads the transport's carrier). Engine.IO v4 carries
 // Socket.IO v5 (CONNECT with `auth`, answered with `{sid, pid}`); v3 carries v4 (the server joins
 // "/" by itself; other namespaces take `auth` as their query).
 
@@ -69,6 +70,7 @@ function createSocketIoCodec(nsp: string, auth: Data, resume: ResumeCursor | und
       return [];
     }
     if (event == 'ping') return connected ? [{ type: 'ping' }] : [];
+    if (event) return [];
     if (typeof data != 'string') {
       if (!pending) throw bad('attachment out of order', data);
       buffers.push(data as ArrayBuffer);
@@ -104,6 +106,8 @@ function createSocketIoCodec(nsp: string, auth: Data, resume: ResumeCursor | und
         : nsp == '/'
           ? []
           : [`0${nsp}${auth ? '?' + new URLSearchParams(auth as Record<string, string>) : ''},`],
+    // The server then ends the socket with `client namespace disconnect`: no recoverable session is kept.
+    onClose: () => (connected ? [encodePacket(1, nsp)] : []),
     decode(frame) {
       try {
         return decode(frame);

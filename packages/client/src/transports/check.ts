@@ -14,15 +14,10 @@ export function checkKnown(builder: string, options: object, known: readonly str
 
 /** A value source of a non-empty string: a string or a function. */
 export const isUrlSource = (value: unknown): boolean => typeof value == 'function' || (typeof value == 'string' && value !== '');
-
 /** An optional value source of a record of strings: undefined, an object of strings or a function. */
 export const isRecordSource = (value: unknown): boolean =>
-  value === undefined ||
-  typeof value == 'function' ||
-  (typeof value == 'object' && value !== null && Object.values(value).every((item) => typeof item == 'string'));
-
+  value === undefined || typeof value == 'function' || (typeof value == 'object' && value !== null && isStrings(Object.values(value)));
 /** An optional array of strings. */
 export const isStrings = (value: unknown): boolean => value === undefined || (Array.isArray(value) && value.every((item) => typeof item == 'string'));
-
 /** An optional value among `allowed`. */
 export const isOneOf = (value: unknown, allowed: readonly unknown[]): boolean => value === undefined || allowed.includes(value);

@@ -1,7 +1,7 @@
 import { ProtocolError } from '../errors.js';
 import { MessageGroup, type EnginePacket } from '../protocol/engineio.js';
 import { createPolling, type EngineIoSession } from './polling.js';
-import type { InboundFrame, OutboundFrame, Transport, TransportCloseInfo, TransportOpenContext } from './transport.js';
+import type { InboundFrame, OutboundFrame, Transport, TransportCloseInfo, TransportKind, TransportOpenContext } from './transport.js';
 import { withQuery } from './url.js';
 import { createWebSocketTransport } from './websocket.js';
 
@@ -33,23 +33,44 @@ async function bytesOf(data: Exclude<OutboundFrame, string>): Promise<Uint8Array
  * answers v4 server pings and sends v3 client pings: wire duties), long-polling or WebSocket, and
  * the polling→WebSocket upgrade (probe `2probe`/`3probe`, pause polling, `5`), all inside. Frames
  * up and down are Engine.IO `message` data; before `onopen` it delivers the handshake as
- * `{event: 'open', data: JSON, id: '3' | '4'}`, and every heartbeat as `{event: 'ping'}`.
+ * `{event: 'open', data: JSON, id: '3' | '4'}`, every heartbeat as `{event: 'ping'}`, and once the
+ * session moved to WebSocket (`carrier`), `{event: 'upgrade'}`. `close()` says goodbye (Engine.IO
+ * `close`, after what was sent before it) so the server ends the session at once.
  */
 export function createEngineIoTransport(context: TransportOpenContext, settings: EngineIoSettings): Transport {
   const session: EngineIoSession = { eio: settings.eio };
   let carrier: Carrier | undefined;
+  let kind: TransportKind = settings.start;
   let probe: Transport | undefined;
   let pinger: ReturnType<typeof setInterval> | undefined;
   let tail: Promise<unknown> = Promise.resolve();
   let opened = false;
   let closed = false;
 
-  const deliver = (frame: InboundFrame) => transport.onmessage?.(frame);
+  const deliver = (frame: InboundFrame) => closed || transport.onmessage?.(frame);
   const alien = (text: string) => finish({ reason: 'content-type', message: `not an Engine.IO server: ${text.slice(0, 80)}` });
   const finish = (info: Omit<TransportCloseInfo, 'wasOpen'>) => {
     if (closed) return;
-    transport.close();
+    shut(false);
     transport.onclose?.({ ...info, wasOpen: opened });
+  };
+  /**
+   * Stops everything. With `farewell`, what was sent goes out first, then Engine.IO's `close`, so the
+   * server ends the session now rather than at its ping timeout (best effort, a second at most).
+   */
+  const shut = (farewell: boolean) => {
+    if (closed) return;
+    closed = true;
+    clearInterval(pinger);
+    probe?.close();
+    const last = carrier;
+    if (!farewell || !last) return last?.close();
+    const end = () => {
+      clearTimeout(timer);
+      last.close();
+    };
+    const timer = setTimeout(end, 1000);
+    write(() => ['1']).then(end, end);
   };
   /** Sends in order, after whatever is on its way (and after an upgrade in progress). */
   const write = (packets: () => Promise<(string | Uint8Array)[]> | (string | Uint8Array)[]) => {
@@ -59,6 +80,7 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
   };
 
   const receive = (packet: EnginePacket) => {
+    if (closed) return;
     if (typeof packet != 'string') return deliver({ data: packet });
     const type = packet[0];
     if (!opened) {
@@ -103,6 +125,7 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
     // Engine.IO v3 frames binary with the packet type (4, message) as the first byte.
     socket.onmessage = ({ data }) => receive(typeof data != 'string' && session.eio == 3 ? (data as ArrayBuffer).slice(1) : (data as EnginePacket));
     socket.onclose = finish;
+    kind = 'websocket';
     return (carrier = {
       send: (packets) =>
         socket.send(
@@ -135,6 +158,7 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
           probe = undefined;
           polling.close();
           await useWebSocket(socket).send(['5']);
+          deliver({ data: '', event: 'upgrade' });
         })
         .catch(ignore); // a failed send closes the socket, and the transport with it
     };
@@ -143,6 +167,9 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
 
   const transport: Transport = {
     kind: settings.start,
+    get carrier() {
+      return kind;
+    },
     url: context.url,
     onopen: null,
     onmessage: null,
@@ -172,13 +199,7 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
         }
         return packets;
       }),
-    close() {
-      if (closed) return;
-      closed = true;
-      clearInterval(pinger);
-      carrier?.close();
-      probe?.close();
-    },
+    close: () => shut(opened),
   };
   return transport;
 }

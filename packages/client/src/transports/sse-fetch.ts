@@ -1,6 +1,5 @@
-import { createParser } from 'eventsource-parser';
 import { ProtocolError } from '../errors.js';
-import type { StopDownstream } from './sse.js';
+import type { Downstream, SseEndpointOptions, StopDownstream } from './sse.js';
 import type { Transport, TransportCloseInfo, TransportOpenContext } from './transport.js';
 
 /**
@@ -29,23 +28,37 @@ export function createLineEndings(): (text: string) => string {
 }
 
 /**
- * SSE downstream over a `fetch` stream parsed by `eventsource-parser`: status codes, content type and
- * headers are visible, and a first-byte deadline (`timeoutMs`, 0 = none) catches proxies that accept
- * a stream and then starve it. `context.lastEventId` is sent as `Last-Event-ID`.
+ * SSE downstream over a `fetch` stream: status codes, content type and headers are visible, and a
+ * first-byte deadline (`firstByteTimeoutMs`, 0 = none) catches proxies that accept a stream and then
+ * starve it. `context.lastEventId` is sent as `Last-Event-ID`.
+ *
+ * The event stream is parsed here, as the WHATWG "event stream interpretation" says, after the line
+ * ends were made LF and the BOM dropped (TextDecoder): one field per line, `data` lines joined by LF,
+ * a blank line dispatches (nothing without data), the last event id persists, `retry:` must be
+ * digits. Unknown fields and bad `retry:` values, which browsers ignore silently, are reported as
+ * `bad-frame` errors. (It replaced `eventsource-parser`, 1.5 KB gzip of the default bundle.)
  */
-export function fetchDownstream(
+export const fetchEventStream: Downstream = {
+  supported: () => typeof TextDecoder == 'function',
+  start: fetchDownstream,
+};
+
+function fetchDownstream(
   context: TransportOpenContext,
-  url: string,
-  credentials: RequestCredentials,
-  timeoutMs: number,
+  { withCredentials, firstByteTimeoutMs: timeoutMs = 10_000 }: SseEndpointOptions,
   transport: Transport,
   end: (info: TransportCloseInfo) => void,
 ): StopDownstream {
+  const { url } = transport;
   const controller = new AbortController();
   let done = false;
   let opened = false;
   let retryAfterMs: number | undefined;
   let lastEventId = context.lastEventId;
+  /** The incomplete last line, and the event being read: its data lines (undefined: none yet) and type. */
+  let rest = '';
+  let data: string | undefined;
+  let type = '';
 
   const stop = (): void => {
     done = true;
@@ -59,40 +72,57 @@ export function fetchDownstream(
   };
   const timer = timeoutMs > 0 ? setTimeout(() => finish({ reason: 'timeout', message: `no data within ${timeoutMs} ms` }), timeoutMs) : undefined;
 
-  const parser = createParser({
-    onEvent({ data, event, id }) {
-      if (id != null) lastEventId = id;
-      // The last event id persists over events without `id:`, as in browsers; `event: message` is the default type.
-      if (!done) transport.onmessage?.({ data, event: event == 'message' ? undefined : event, id: lastEventId || undefined });
-    },
-    onRetry(ms) {
-      retryAfterMs = ms;
-    },
-    onError(error) {
-      if (!done) transport.onerror?.(new ProtocolError('bad-frame', `SSE: ${error.message}`, { url, transport: 'sse', frame: error.line, cause: error }));
-    },
-  });
+  const line = (text: string) => {
+    if (!text) {
+      // `event: message` is the default type; the last event id persists over events without `id:`, as in browsers.
+      if (data != null && !done) transport.onmessage?.({ data, event: type && type != 'message' ? type : undefined, id: lastEventId || undefined });
+      data = undefined;
+      type = '';
+      return;
+    }
+    const colon = text.indexOf(':');
+    if (!colon) return; // a comment
+    const field = colon < 0 ? text : text.slice(0, colon);
+    const value = colon < 0 ? '' : text.slice(colon + (text[colon + 1] == ' ' ? 2 : 1));
+    if (field == 'data') data = data == null ? value : `${data}\n${value}`;
+    else if (field == 'event') type = value;
+    else if (field == 'id') {
+      if (!value.includes('\0')) lastEventId = value;
+    } else if (field == 'retry' && /^\d+$/.test(value)) retryAfterMs = +value;
+    else if (!done) transport.onerror?.(new ProtocolError('bad-frame', `SSE: bad field "${text.slice(0, 40)}"`, { url, transport: 'sse', frame: text }));
+  };
 
   async function run(): Promise<void> {
     const headers: Record<string, string> = { accept: 'text/event-stream', ...context.headers };
     if (lastEventId) headers['last-event-id'] = lastEventId;
-    const response = await (context.platform.fetch ?? fetch)(url, { headers, cache: 'no-store', credentials, signal: controller.signal });
+    const response = await (context.platform.fetch ?? fetch)(url, {
+      headers,
+      cache: 'no-store',
+      credentials: withCredentials ? 'include' : 'same-origin',
+      signal: controller.signal,
+    });
     const { status, body } = response;
-    const type = response.headers.get('content-type') ?? '';
+    const contentType = response.headers.get('content-type') ?? '';
     if (status == 204) return finish({ reason: 'no-content', status, message: 'HTTP 204: the server says stop' });
     if (status != 200) {
       return finish({ reason: 'http-status', status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')), message: `HTTP ${status}` });
     }
-    if (!/^text\/event-stream/i.test(type)) return finish({ reason: 'content-type', status, message: `expected text/event-stream, got "${type}"` });
+    if (!/^text\/event-stream/i.test(contentType)) return finish({ reason: 'content-type', status, message: `expected text/event-stream, got "${contentType}"` });
     opened = true;
     transport.onopen?.();
     const reader = body?.getReader();
     const decoder = new TextDecoder(); // strips one leading BOM, as the SSE spec asks
     const lines = createLineEndings();
-    for (let chunk; reader && !done && !(chunk = await reader.read()).done; ) {
-      if (chunk.value.length) clearTimeout(timer);
-      parser.feed(lines(decoder.decode(chunk.value, { stream: true })));
-    }
+    const feed = (bytes: Uint8Array) => {
+      if (bytes.length) clearTimeout(timer);
+      const text = lines(decoder.decode(bytes, { stream: true }));
+      if (!text.includes('\n')) return void (rest += text);
+      const complete = (rest + text).split('\n');
+      // A copy, not a slice: a slice would keep the whole chunk's text alive.
+      rest = [...complete.pop()!].join('');
+      for (const each of complete) line(each);
+    };
+    for (let chunk; reader && !done && !(chunk = await reader.read()).done; ) feed(chunk.value);
     finish({ reason: 'ended', status, retryAfterMs, message: 'the server ended the stream' });
   }
 

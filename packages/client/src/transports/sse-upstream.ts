@@ -1,5 +1,6 @@
 import type { ValueSource } from '../endpoint.js';
 import { ConnectionError } from '../errors.js';
+import type { SseEndpointOptions } from './sse.js';
 import type { OutboundFrame, TransportOpenContext } from './transport.js';
 import { toHttpUrl, withQuery } from './url.js';
 
@@ -13,7 +14,7 @@ export interface Upstream {
   close(): void;
 }
 
-const CONTENT_TYPES: Record<PostEncoding, string> = {
+const CONTENT_TYPES = {
   json: 'application/json',
   // A "simple" content type: cross-origin POSTs need no CORS preflight.
   text: 'text/plain;charset=UTF-8',
@@ -25,52 +26,50 @@ const CONTENT_TYPES: Record<PostEncoding, string> = {
  * `context.upstreamParams()` in its query and `context.headers`. The Connection merges an envelope
  * batch into one frame first. POSTs run one at a time, in order. A failed POST rejects its `send()` and
  * every `send()` already queued behind it (sending those would reorder frames); later sends run.
- * A POST not answered within `timeoutMs` (0 = no limit) is aborted and fails: a keep-alive connection
+ * A POST not answered within `postTimeoutMs` (0 = no limit) is aborted and fails: a keep-alive connection
  * the browser reuses may be dead without a sign (a network partition), and would hold every send behind it.
  */
 export function createUpstream(
   context: TransportOpenContext,
   postUrl: ValueSource<string>,
   encoding: PostEncoding,
-  credentials: RequestCredentials,
-  timeoutMs = 10_000,
+  { withCredentials, postTimeoutMs = 10_000 }: SseEndpointOptions,
 ): Upstream {
   let base: Promise<string> | undefined;
   let tail: Promise<unknown> = Promise.resolve();
   let pending = 0;
   let failure: unknown;
   let closed = false;
+  const fail = (code: 'closed' | 'send-failed' | 'network' | 'unauthorized', message: string, details?: { url?: string; status?: number; cause?: unknown }) =>
+    new ConnectionError(code, message, { transport: 'sse', ...details });
 
   async function post(body: OutboundFrame): Promise<void> {
-    if (closed) throw new ConnectionError('closed', 'the SSE transport closed before sending', { transport: 'sse' });
+    if (closed) throw fail('closed', 'the SSE transport closed before sending');
     base ??= (async () => toHttpUrl(await (typeof postUrl == 'function' ? postUrl() : postUrl)))().catch((cause: unknown) => {
       base = undefined; // ask again next time
-      throw new ConnectionError('send-failed', `no POST URL: ${cause}`, { transport: 'sse', cause });
+      throw fail('send-failed', `no POST URL: ${cause}`, { cause });
     });
     const url = withQuery(await base, context.upstreamParams?.());
-    const where = { url, transport: 'sse' };
     const text = typeof body == 'string';
-    let response: Response;
     const deadline = new AbortController();
-    const timer = timeoutMs > 0 ? setTimeout(() => deadline.abort(), timeoutMs) : undefined;
-    try {
-      response = await (context.platform.fetch ?? fetch)(url, {
-        method: 'POST',
-        headers: text ? { 'content-type': CONTENT_TYPES[encoding], ...context.headers } : context.headers,
-        body: text && encoding == 'form' ? new URLSearchParams({ message: body }) + '' : (body as BodyInit),
-        credentials,
-        cache: 'no-store',
-        signal: deadline.signal,
-      });
-    } catch (cause) {
-      const late = deadline.signal.aborted;
-      throw new ConnectionError('network', late ? `POST not answered within ${timeoutMs} ms` : `POST failed: ${cause}`, { ...where, cause });
-    } finally {
-      clearTimeout(timer);
-    }
+    const timer = postTimeoutMs > 0 ? setTimeout(() => deadline.abort(), postTimeoutMs) : undefined;
+    const response = await (context.platform.fetch ?? fetch)(url, {
+      method: 'POST',
+      headers: text ? { 'content-type': CONTENT_TYPES[encoding], ...context.headers } : context.headers,
+      body: text && encoding == 'form' ? new URLSearchParams({ message: body }) + '' : (body as BodyInit),
+      credentials: withCredentials ? 'include' : 'same-origin',
+      cache: 'no-store',
+      signal: deadline.signal,
+    }).then(
+      (response) => (clearTimeout(timer), response),
+      (cause: unknown) => {
+        clearTimeout(timer);
+        throw fail('network', deadline.signal.aborted ? `POST not answered within ${postTimeoutMs} ms` : `POST failed: ${cause}`, { url, cause });
+      },
+    );
     response.body?.cancel().catch(() => undefined); // the answer is not needed: free the connection
     const { status } = response;
-    if (!response.ok) throw new ConnectionError(status == 401 || status == 403 ? 'unauthorized' : 'send-failed', `POST answered HTTP ${status}`, { ...where, status });
+    if (!response.ok) throw fail(status == 401 || status == 403 ? 'unauthorized' : 'send-failed', `POST answered HTTP ${status}`, { url, status });
   }
 
   return {

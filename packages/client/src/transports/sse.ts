@@ -1,10 +1,11 @@
-import type { Endpoint, ValueSource } from '../endpoint.js';
+import { endpointLabel, type Endpoint, type ValueSource } from '../endpoint.js';
+import type { Protocol } from '../protocol/protocol.js';
 import { resolveProtocol, type ProtocolOption } from '../protocol/resolve.js';
 import { check, checkKnown, isOneOf, isRecordSource, isStrings, isUrlSource } from './check.js';
-import { eventSourceDownstream } from './sse-eventsource.js';
-import { fetchDownstream } from './sse-fetch.js';
+import { nativeEventSource } from './sse-eventsource.js';
+import { fetchEventStream } from './sse-fetch.js';
 import { createUpstream, type PostEncoding } from './sse-upstream.js';
-import type { Transport, TransportCloseInfo, TransportOpenContext } from './transport.js';
+import type { Platform, Transport, TransportCloseInfo, TransportOpenContext } from './transport.js';
 import { absoluteUrl, toHttpUrl } from './url.js';
 
 export interface SseEndpointOptions {
@@ -49,7 +50,7 @@ export interface SseEndpointOptions {
    */
   postEncoding?: PostEncoding;
   /**
-   * `'fetch'`: a `fetch` stream parsed by `eventsource-parser` (status codes, headers, `Last-Event-ID`,
+   * `'fetch'`: a `fetch` stream, parsed by the client (status codes, headers, `Last-Event-ID`,
    * first-byte deadline). `'eventsource'`: the platform's native `EventSource` (no headers; list custom
    * event names in `events`). @default 'fetch'
    */
@@ -59,10 +60,13 @@ export interface SseEndpointOptions {
 /** Stops a downstream; nothing is reported afterwards. */
 export type StopDownstream = () => void;
 
-/** Starts a downstream that reports through `transport`'s handlers and its end through `end`. */
-export type StartDownstream = (transport: Transport, end: (info: TransportCloseInfo) => void) => StopDownstream;
-
-const OPTIONS = ['postUrl', 'protocol', 'query', 'headers', 'withCredentials', 'firstByteTimeoutMs', 'postTimeoutMs', 'events', 'postEncoding', 'downstream'];
+/** How an SSE endpoint reads its stream: `fetch` (the default) or the native `EventSource`. */
+export interface Downstream {
+  /** Starts reading `transport.url`, reporting through `transport`'s handlers and its end through `end`. */
+  start(context: TransportOpenContext, options: SseEndpointOptions, transport: Transport, end: (info: TransportCloseInfo) => void): StopDownstream;
+  /** Whether this platform has what it needs (besides `fetch`, which the upstream needs anyway). */
+  supported(platform: Platform): boolean;
+}
 
 /**
  * A Server-Sent Events endpoint: events stream down from `url` (`GET`), frames go up by `POST` to
@@ -73,87 +77,65 @@ export function sse(url: ValueSource<string>, options: SseEndpointOptions = {}):
   const b = 'sse';
   const urlSource = 'a non-empty string or a function';
   const record = 'an object of strings or a function';
+  const ms = (value: unknown) => value === undefined || (typeof value == 'number' && value >= 0);
   check(isUrlSource(url), b, 'url', urlSource);
-  checkKnown(b, options, OPTIONS);
-  const { postUrl = url, query, headers, firstByteTimeoutMs: timeout = 10_000, postTimeoutMs = 10_000 } = options;
-  const native = options.downstream == 'eventsource';
-  check(isUrlSource(postUrl), b, 'postUrl', urlSource);
-  check(isRecordSource(query), b, 'query', record);
-  check(isRecordSource(headers), b, 'headers', record);
+  checkKnown(b, options, ['postUrl', 'protocol', 'query', 'headers', 'withCredentials', 'firstByteTimeoutMs', 'postTimeoutMs', 'events', 'postEncoding', 'downstream']);
+  check(options.postUrl === undefined || isUrlSource(options.postUrl), b, 'postUrl', urlSource);
+  check(isRecordSource(options.query), b, 'query', record);
+  check(isRecordSource(options.headers), b, 'headers', record);
   check(isOneOf(options.withCredentials, [true, false]), b, 'withCredentials', 'a boolean');
-  check(typeof timeout == 'number' && timeout >= 0, b, 'firstByteTimeoutMs', 'a number >= 0');
-  check(typeof postTimeoutMs == 'number' && postTimeoutMs >= 0, b, 'postTimeoutMs', 'a number >= 0');
+  check(ms(options.firstByteTimeoutMs), b, 'firstByteTimeoutMs', 'a number >= 0');
+  check(ms(options.postTimeoutMs), b, 'postTimeoutMs', 'a number >= 0');
   check(isStrings(options.events), b, 'events', 'an array of strings');
   check(isOneOf(options.postEncoding, ['json', 'text', 'form']), b, 'postEncoding', "'json', 'text' or 'form'");
   check(isOneOf(options.downstream, ['fetch', 'eventsource']), b, 'downstream', "'fetch' or 'eventsource'");
-  for (const source of [url, postUrl]) if (typeof source == 'string') absoluteUrl(source); // relative without a page
-  const protocol = resolveProtocol(options.protocol, b);
-  const encoding = options.postEncoding ?? (protocol.name == 'raw' ? 'form' : 'text');
-  const credentials = options.withCredentials ? 'include' : 'same-origin';
-
-  return {
-    kind: b,
-    url,
-    protocol,
-    query,
-    headers,
-    label: `${b} ${typeof url == 'string' ? url : '(url function)'}`,
-    isSupported: ({ fetch, EventSource }) =>
-      typeof (fetch ?? globalThis.fetch) == 'function' && typeof (native ? (EventSource ?? globalThis.EventSource) : TextDecoder) == 'function',
-    createTransport: (context) =>
-      createSseTransport(
-        context,
-        (transport, end) =>
-          native
-            ? eventSourceDownstream(transport.url, credentials == 'include', options.events ?? [], context.platform.EventSource, transport, end)
-            : fetchDownstream(context, transport.url, credentials, timeout, transport, end),
-        encoding,
-        credentials,
-        postUrl,
-        postTimeoutMs,
-      ),
-  };
+  for (const source of [url, options.postUrl]) if (typeof source == 'string') absoluteUrl(source); // relative without a page
+  return sseEndpoint(url, options, resolveProtocol(options.protocol, b), options.downstream == 'eventsource' ? nativeEventSource : fetchEventStream);
 }
 
-/** SSE downstream + POST upstream as one {@link Transport}. */
-export function createSseTransport(
-  context: TransportOpenContext,
-  startDownstream: StartDownstream,
-  encoding: PostEncoding,
-  credentials: RequestCredentials,
-  postUrl: ValueSource<string>,
-  postTimeoutMs?: number,
-): Transport {
-  let url = context.url;
-  try {
-    url = toHttpUrl(url);
-  } catch {
-    // left as is: the downstream reports it as `refused` when it tries to open
-  }
-  let stop: StopDownstream | undefined;
-  let closed = false;
-  const upstream = createUpstream(context, postUrl, encoding, credentials, postTimeoutMs);
-  const transport: Transport = {
+/** The endpoint of checked options (what `connect()` builds, without the checks its own URL does not need). */
+export function sseEndpoint(url: ValueSource<string>, options: SseEndpointOptions, protocol: Protocol, downstream: Downstream = fetchEventStream): Endpoint {
+  return {
     kind: 'sse',
     url,
-    onopen: null,
-    onmessage: null,
-    onerror: null,
-    onclose: null,
-    open() {
-      if (stop || closed) return;
-      stop = startDownstream(transport, (info) => {
-        if (closed) return;
-        transport.close();
-        transport.onclose?.(info);
-      });
-    },
-    send: upstream.send,
-    close() {
-      closed = true;
-      stop?.();
-      upstream.close();
+    protocol,
+    query: options.query,
+    headers: options.headers,
+    label: endpointLabel('sse', url),
+    isSupported: (platform) => typeof (platform.fetch ?? globalThis.fetch) == 'function' && downstream.supported(platform),
+    createTransport(context) {
+      let href = context.url;
+      try {
+        href = toHttpUrl(href);
+      } catch {
+        // left as is: the downstream reports it as `refused` when it tries to open
+      }
+      let stop: StopDownstream | undefined;
+      let closed = false;
+      const upstream = createUpstream(context, options.postUrl ?? url, options.postEncoding ?? (protocol.name == 'raw' ? 'form' : 'text'), options);
+      const transport: Transport = {
+        kind: 'sse',
+        url: href,
+        onopen: null,
+        onmessage: null,
+        onerror: null,
+        onclose: null,
+        open() {
+          if (stop || closed) return;
+          stop = downstream.start(context, options, transport, (info) => {
+            if (closed) return;
+            transport.close();
+            transport.onclose?.(info);
+          });
+        },
+        send: upstream.send,
+        close() {
+          closed = true;
+          stop?.();
+          upstream.close();
+        },
+      };
+      return transport;
     },
   };
-  return transport;
 }

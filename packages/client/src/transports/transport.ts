@@ -51,6 +51,12 @@ export interface TransportCloseInfo {
  */
 export interface Transport {
   readonly kind: TransportKind;
+  /**
+   * The carrier in use, where it can change under a live session (an Engine.IO session upgraded from
+   * polling to WebSocket in place); `kind` when absent. A change is followed by a frame (the Engine.IO
+   * transport's `{event: 'upgrade'}`) so the Connection sees it at once.
+   */
+  readonly carrier?: TransportKind;
   /** The URL this transport connects to (resolved for this attempt). */
   readonly url: string;
   /** Starts connecting. Called at most once. */

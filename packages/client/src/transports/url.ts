@@ -15,19 +15,17 @@ export function absoluteUrl(url: string): URL {
   }
 }
 
-/** Absolute `ws:`/`wss:` form of `url`: `http:` maps to `ws:`, `https:` to `wss:`. */
-export function toWebSocketUrl(url: string): string {
+const withScheme = (url: string, scheme: string): string => {
   const resolved = absoluteUrl(url);
-  resolved.protocol = resolved.protocol.replace(/^http/, 'ws');
+  resolved.protocol = resolved.protocol.replace(/^(ws|http)/, scheme);
   return resolved.href;
-}
+};
+
+/** Absolute `ws:`/`wss:` form of `url`: `http:` maps to `ws:`, `https:` to `wss:`. */
+export const toWebSocketUrl = (url: string): string => withScheme(url, 'ws');
 
 /** Absolute `http:`/`https:` form of `url`: `ws:` maps to `http:`, `wss:` to `https:`. */
-export function toHttpUrl(url: string): string {
-  const resolved = absoluteUrl(url);
-  resolved.protocol = resolved.protocol.replace(/^ws/, 'http');
-  return resolved.href;
-}
+export const toHttpUrl = (url: string): string => withScheme(url, 'http');
 
 /** `url` (absolute) with `params` set in its query; a parameter already there is replaced. */
 export function withQuery(url: string, params: Record<string, string> | undefined): string {

@@ -1,5 +1,6 @@
-import type { Endpoint, ValueSource } from '../endpoint.js';
+import { endpointLabel, type Endpoint, type ValueSource } from '../endpoint.js';
 import { ConnectionError } from '../errors.js';
+import type { Protocol } from '../protocol/protocol.js';
 import { resolveProtocol, type ProtocolOption } from '../protocol/resolve.js';
 import { check, checkKnown, isOneOf, isRecordSource, isStrings, isUrlSource } from './check.js';
 import type { Transport, TransportCloseInfo, TransportCloseReason, TransportOpenContext } from './transport.js';
@@ -16,8 +17,6 @@ export interface WebSocketEndpointOptions {
   binaryType?: BinaryType;
 }
 
-const OPTIONS = ['protocol', 'query', 'subprotocols', 'binaryType'];
-
 /**
  * A WebSocket endpoint. `url` may be `ws(s)://`, `http(s)://` (mapped to `ws(s)://`) or relative to the
  * page; a function is called on every attempt. Throws a `TypeError` naming the option for bad options.
@@ -25,22 +24,25 @@ const OPTIONS = ['protocol', 'query', 'subprotocols', 'binaryType'];
 export function websocket(url: ValueSource<string>, options: WebSocketEndpointOptions = {}): Endpoint {
   const b = 'websocket';
   check(isUrlSource(url), b, 'url', 'a non-empty string or a function');
-  checkKnown(b, options, OPTIONS);
+  checkKnown(b, options, ['protocol', 'query', 'subprotocols', 'binaryType']);
   const { query, subprotocols } = options;
   check(isRecordSource(query), b, 'query', 'an object of strings or a function');
   check(typeof subprotocols == 'string' || isStrings(subprotocols), b, 'subprotocols', 'a string or an array of strings');
   check(isOneOf(options.binaryType, ['arraybuffer', 'blob']), b, 'binaryType', "'arraybuffer' or 'blob'");
   if (typeof url == 'string') absoluteUrl(url); // relative without a page: fail now, not at connect
-  return {
-    kind: b,
-    url,
-    protocol: resolveProtocol(options.protocol, b),
-    query,
-    label: `${b} ${typeof url == 'string' ? url : '(url function)'}`,
-    isSupported: (platform) => typeof (platform.WebSocket ?? globalThis.WebSocket) == 'function',
-    createTransport: (context) => createWebSocketTransport(context, options),
-  };
+  return webSocketEndpoint(url, options, resolveProtocol(options.protocol, b));
 }
+
+/** The endpoint of checked options (what `connect()` builds, without the checks its own URL does not need). */
+export const webSocketEndpoint = (url: ValueSource<string>, options: WebSocketEndpointOptions, protocol: Protocol): Endpoint => ({
+  kind: 'websocket',
+  url,
+  protocol,
+  query: options.query,
+  label: endpointLabel('websocket', url),
+  isSupported: (platform) => typeof (platform.WebSocket ?? globalThis.WebSocket) == 'function',
+  createTransport: (context) => createWebSocketTransport(context, options),
+});
 
 /**
  * Classifies a WebSocket close. Before `open`: `refused` (upgrade refused, host unreachable). After:
@@ -110,10 +112,9 @@ export function createWebSocketTransport(context: TransportOpenContext, options:
       if (closed) return;
       closed = true;
       if (!socket) return;
-      // Detach first: nothing reaches the Connection after close(). A no-op error handler stays, since
+      // Detach first: nothing reaches the Connection after close(). The no-op error handler stays, since
       // Node's `ws` throws on an error event nobody listens to (closing while connecting emits one).
       socket.onopen = socket.onmessage = socket.onclose = null;
-      socket.onerror = ignore;
       try {
         socket.close(code, reason);
       } catch {

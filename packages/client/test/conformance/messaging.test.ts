@@ -88,6 +88,11 @@ describe.each(KINDS)('$name', (kind) => {
       expect(peer.inbox).toHaveLength(sent.length);
       expect(peer.log.of('open').slice(1).every((open) => open.recovered)).toBe(true);
       expect(peer.log.of('close').every((close) => !close.terminal)).toBe(true);
+      // An ended stream is routine, as for a native EventSource: each reconnect is a first attempt,
+      // after the server's `retry:` (1 s), however many streams ended before.
+      const reconnects = peer.log.of('reconnecting');
+      expect(reconnects.length).toBeGreaterThanOrEqual(2);
+      expect(reconnects.map(({ attempt, delayMs }) => [attempt, delayMs])).toEqual(reconnects.map(() => [1, 1000]));
     },
     20_000,
   );

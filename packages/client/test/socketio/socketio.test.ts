@@ -163,3 +163,14 @@ it('treats a server-side disconnect as final and rejects what waits for an answe
   await expect(pending).rejects.toMatchObject({ code: 'closed' });
   expect(client.state.status).toBe('closed');
 });
+
+describe.each(CARRIERS)("close() over %s", (_name, carrier) => {
+  it('leaves the namespace for good: the server sees a client namespace disconnect, not a lost transport', async () => {
+    const client = connectTo(`${harness.url}/chat`, carrier);
+    const [welcome] = await client.nextEvent('message');
+    const id = String(welcome).split(', ')[1]!;
+    const said = () => harness.logs.filter((line) => line.includes(`${id}: disconnected`));
+    client.close();
+    await expect.poll(said).toEqual([expect.stringContaining('disconnected (client namespace disconnect)')]);
+  });
+});

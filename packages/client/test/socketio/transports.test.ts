@@ -62,7 +62,15 @@ describe.each([
     expect(http.requests.length).toBe(polled);
     // Still the same Socket.IO session: the server saw one connection.
     expect(harness.logs.filter((line) => line.includes(String(text).split(', ')[1]!))).toHaveLength(1);
-    expect(client.transport).toBe('polling'); // the endpoint's kind: the upgrade stays inside it
+    // The carrier in use is visible, and its change was announced as an `open` of the same session.
+    expect(client.transport).toBe('websocket');
+    expect(client.state).toMatchObject({ status: 'open', transport: 'websocket' });
+    expect(client.endpoint?.kind).toBe('polling');
+    expect(client.events.filter((e) => e.type === 'open').map((e) => e.event)).toEqual([
+      expect.objectContaining({ transport: 'polling', resumed: false }),
+      expect.objectContaining({ transport: 'websocket', resumed: true, recovered: false }),
+    ]);
+    expect(client.events.filter((e) => e.type === 'state').map((e) => (e.event.to as { status: string }).status)).toEqual(['connecting', 'open']);
   });
 });
 

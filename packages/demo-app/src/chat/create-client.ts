@@ -1,6 +1,5 @@
 import { connect, createClient, sse, websocket, type Client, type PolicyOptions } from '@unisocket/client';
 import type { DemoConfig, Tuning } from '../config.js';
-import { modeInfo } from './modes.js';
 
 /** The connection policy the URL's tuning knobs ask for; everything else keeps the client's defaults. */
 export function policyFrom(tuning: Tuning): PolicyOptions {
@@ -33,7 +32,6 @@ export function createDemoClient(config: DemoConfig, tuning: Tuning): Client {
     case 'sse':
       return createClient({ ...policy, endpoints: [sse(rt)] });
     case 'socketio':
-      if (!modeInfo('socketio').available) throw new Error('this build of @unisocket/client has no Socket.IO support yet');
       return connect(server, { ...policy, protocol: 'socket.io' });
     case 'gateway':
       return createClient({ ...policy, endpoints: [websocket(`${server}/gateways/${encodeURIComponent(room)}`, { protocol: 'raw' })] });

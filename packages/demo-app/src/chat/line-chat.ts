@@ -15,6 +15,11 @@ export function startLineChat(client: Client, context: ChatContext, echoes: bool
   const unsent: ChatMessage[] = [];
   /** Own messages not yet seen coming back on the stream (CFML only). */
   const awaitingEcho: ChatMessage[] = [];
+  /** Counts `outbox` events: the client reports one only when what waits changes. */
+  let outboxEvents = 0;
+  const markSent = (message: ChatMessage) => {
+    if (message.status !== 'delivered') store.update(message, { status: 'sent' });
+  };
 
   const receive = (data: unknown) => {
     const { nick, text } = decodeLine(data);
@@ -32,11 +37,9 @@ export function startLineChat(client: Client, context: ChatContext, echoes: bool
     // CFML pages name their events (`event: cfmlMessage`): the raw protocol delivers them under that name.
     client.on('cfmlMessage', receive),
     client.lifecycle.on('outbox', ({ size }) => {
+      outboxEvents += 1;
       // Raw messages leave the outbox in order once a transport takes them.
-      while (unsent.length > size) {
-        const message = unsent.shift()!;
-        if (message.status !== 'delivered') store.update(message, { status: 'sent' });
-      }
+      while (unsent.length > size) markSent(unsent.shift()!);
     }),
     client.lifecycle.on('open', () => markQueuedSending(store)),
   ];
@@ -48,15 +51,18 @@ export function startLineChat(client: Client, context: ChatContext, echoes: bool
     protocol: 'raw',
     send(text) {
       const message = addOwn(client, context, text);
-      unsent.push(message);
       if (echoes) awaitingEcho.push(message);
+      const seen = outboxEvents;
       try {
         client.send(encodeLine(config.nick, text));
       } catch (error) {
-        unsent.splice(unsent.indexOf(message), 1);
         store.update(message, { status: 'failed' });
         notice(store, `Not sent: ${errorText(error)}`);
+        return;
       }
+      // No outbox event during send(): the message did not have to wait, the transport took it at once.
+      if (outboxEvents === seen) markSent(message);
+      else unsent.push(message);
     },
     close() {
       unsubscribe.forEach((stop) => stop());

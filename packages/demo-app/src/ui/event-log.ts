@@ -31,8 +31,9 @@ export function createEventLog(): EventLog {
       const { lifecycle } = client;
       const unsubscribe = [
         lifecycle.on('state', ({ to, reason }) => add('state', `${to.status} (${reason})`)),
-        lifecycle.on('open', ({ endpoint, resumed, recovered }) =>
-          add('open', `${endpoint}${resumed ? ', session resumed' : ''}${recovered ? ', recovered' : ''}`),
+        // Resumed without a lost connection: the session moved to another carrier in place (Socket.IO's upgrade).
+        lifecycle.on('open', ({ endpoint, transport, resumed, recovered }) =>
+          add('open', resumed && !recovered ? `${endpoint}: same session, now over ${transport}` : `${endpoint}${resumed ? ', session resumed' : ''}${recovered ? ', recovered' : ''}`),
         ),
         lifecycle.on('fallback', ({ from, to, reason }) => add('fallback', `${from} → ${to} (${reason})`)),
         lifecycle.on('reconnecting', ({ attempt, delayMs, reason }) => add('reconnecting', `attempt ${attempt} in ${Math.round(delayMs)} ms (${reason})`)),

@@ -15,9 +15,7 @@ export function createSettingsForm(onApply: (config: DemoConfig) => void): Setti
   const roomLabel = el('label', { text: 'Room', attrs: { for: 'settings-room' } });
   const transport = el('select', { testid: 'settings-transport', attrs: { id: 'settings-transport' } });
   for (const mode of modes()) {
-    const option = el('option', { text: mode.label, attrs: { value: mode.id } });
-    option.disabled = !mode.available;
-    transport.append(option);
+    transport.append(el('option', { text: mode.label, attrs: { value: mode.id } }));
   }
   const hint = el('p', { class: 'hint', testid: 'settings-hint', attrs: { id: 'transport-hint' } });
   transport.setAttribute('aria-describedby', 'transport-hint');

@@ -72,7 +72,88 @@ describe('liveness', () => {
   });
 });
 
+describe('going offline', () => {
+  // Socket.IO's default heartbeat: a dead link would otherwise be noticed after 25 + 20 + 3 s.
+  const slowBeat = { hb: 45_000 };
+
+  it('replaces a link that shows no frame within heartbeat.timeoutMs after the browser went offline', () => {
+    const { ws, clock, client, environment, of, open } = setup({ heartbeat: { timeoutMs: 3000 } });
+    open(ws.last, slowBeat);
+    clock.advance(10_000);
+    environment.emit('offline');
+    clock.advance(2999);
+    expect(client.state.status).toBe('open');
+    clock.advance(1);
+    expect(client.state).toMatchObject({ status: 'reconnecting', reason: 'network' });
+    expect(of('close')[0]).toMatchObject({ reason: 'network', terminal: false, error: { name: 'ConnectionError', code: 'network' } });
+    expect(ws.transports[0]!.closedByClient).toBe(true);
+  });
+
+  it('keeps a link that still carries frames after going offline, then watches the heartbeat as before', () => {
+    const { ws, clock, client, environment, open } = setup({ heartbeat: { timeoutMs: 3000 } });
+    open(ws.last, slowBeat);
+    environment.emit('offline');
+    clock.advance(2000);
+    ws.last!.receive(ping(0));
+    clock.advance(45_000 + 2999);
+    expect(client.state.status).toBe('open');
+    clock.advance(1);
+    expect(client.state).toMatchObject({ status: 'reconnecting', reason: 'heartbeat-timeout' });
+  });
+
+  it('suspects raw links too, which have no heartbeat to wait for', () => {
+    const { ws, clock, client, environment } = setup({ ws: { protocol: raw() }, heartbeat: { timeoutMs: 1000 } });
+    ws.last!.accept();
+    clock.advance(60_000);
+    environment.emit('offline');
+    clock.advance(999);
+    ws.last!.receive('still here');
+    clock.advance(999);
+    expect(client.state.status).toBe('open');
+    environment.emit('offline');
+    clock.advance(1000);
+    expect(client.state).toMatchObject({ status: 'reconnecting', reason: 'network' });
+  });
+
+  it('checks the suspicion when the browser is back online and reconnects at once', () => {
+    const { ws, clock, client, environment, open } = setup({ heartbeat: { timeoutMs: 3000 } });
+    open(ws.last, slowBeat);
+    environment.emit('offline');
+    clock.jump(5000); // throttled timers: the deadline passed, its timer has not fired
+    expect(client.state.status).toBe('open');
+    environment.emit('online');
+    expect(client.state).toMatchObject({ status: 'reconnecting', reason: 'network' });
+    expect(ws.transports).toHaveLength(2);
+  });
+
+  it('ignores offline with heartbeat: false', () => {
+    const { ws, clock, client, environment, open } = setup({ heartbeat: false });
+    open(ws.last, slowBeat);
+    environment.emit('offline');
+    clock.advance(10 * 60_000);
+    expect(client.state.status).toBe('open');
+  });
+});
+
 describe('createHeartbeat', () => {
+  it('expires a suspicion once, unless a frame cleared it, telling which deadline passed', () => {
+    const clock = createFakeClock();
+    const expired: boolean[] = [];
+    const heartbeat = createHeartbeat(clock, 100, (suspected) => expired.push(suspected));
+    heartbeat.suspect(); // nothing watched yet: the suspicion alone sets a deadline
+    clock.advance(50);
+    heartbeat.touch();
+    clock.advance(1000);
+    expect(expired).toEqual([]);
+    heartbeat.suspect();
+    clock.advance(100);
+    expect(expired).toEqual([true]);
+    heartbeat.start(1000);
+    clock.advance(1100);
+    expect(expired).toEqual([true, false]);
+    expect(clock.pending).toBe(0);
+  });
+
   it('fires once at last frame + interval + timeout, re-arming its single timer when frames moved the deadline', () => {
     const clock = createFakeClock();
     let expired = 0;

@@ -104,6 +104,77 @@ describe('reconnect', () => {
     expect(of('reconnecting')[0]!.delayMs).toBeLessThanOrEqual(100);
   });
 
+  it('reconnects a stream the server ends cleanly from the first attempt after its retry:, however often it ends (like EventSource)', () => {
+    const { ws, clock, of } = setup({ ...single, ws: { protocol: raw(), kind: 'sse' }, random: () => 0.999999 });
+    ws.last!.accept();
+    for (let cycle = 0; cycle < 25; cycle++) {
+      clock.advance(1000); // shorter than minStableMs: the server's retry: paces the cycle
+      ws.last!.drop({ reason: 'ended', retryAfterMs: 1000 });
+      clock.advance(of('reconnecting').at(-1)!.delayMs);
+      ws.last!.accept();
+    }
+    expect(of('reconnecting').map((e) => [e.attempt, e.delayMs])).toEqual(Array(25).fill([1, 1000]));
+    expect(of('fallback')).toEqual([]);
+    expect(of('close').every((e) => e.reason === 'ended' && !e.terminal)).toBe(true);
+  });
+
+  it('reconnects a cleanly ended stream without retry: after the first backoff delay once it lived minStableMs', () => {
+    const { ws, clock, of } = setup({ ...single, ws: { protocol: raw(), kind: 'sse' }, random: () => 0.999999, minStableMs: 1500 });
+    ws.last!.accept();
+    for (let cycle = 0; cycle < 10; cycle++) {
+      clock.advance(1500);
+      ws.last!.drop({ reason: 'ended' });
+      clock.advance(of('reconnecting').at(-1)!.delayMs);
+      ws.last!.accept();
+    }
+    expect(of('reconnecting').map((e) => [e.attempt, Math.round(e.delayMs)])).toEqual(Array(10).fill([1, 100]));
+  });
+
+  it('escalates when the server ends streams at once without asking for a wait (no reconnect loop)', () => {
+    const { ws, sse, client, clock, of } = setup({ ...single, ws: { protocol: raw(), kind: 'sse' }, minStableMs: 1500, connect: false });
+    sse.supported = false;
+    client.connect();
+    ws.last!.accept();
+    for (let cycle = 0; cycle < 5; cycle++) {
+      clock.advance(100);
+      ws.last!.drop({ reason: 'ended', retryAfterMs: 200 });
+      clock.advance(of('reconnecting').at(-1)!.delayMs);
+      ws.last!.accept();
+    }
+    expect(of('reconnecting').map((e) => e.attempt)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('keeps escalating real failures after a cleanly ended stream', () => {
+    const { ws, sse, clock, of } = setup({ ...single, ws: { protocol: raw(), kind: 'sse' } });
+    ws.last!.accept();
+    clock.advance(3000);
+    ws.last!.drop({ reason: 'ended', retryAfterMs: 1000 });
+    for (let round = 0; round < 3; round++) {
+      clock.advance(of('reconnecting').at(-1)!.delayMs);
+      ws.last!.drop({ reason: 'refused' });
+      sse.last!.drop({ reason: 'refused' });
+    }
+    expect(of('reconnecting').map((e) => [e.attempt, e.reason])).toEqual([
+      [1, 'ended'],
+      [2, 'refused'],
+      [3, 'refused'],
+      [4, 'refused'],
+    ]);
+  });
+
+  it('does not count streams the server ended cleanly as flaps of their endpoint', () => {
+    const { ws, sse, clock, of } = setup({ ...single, ws: { protocol: raw() }, minStableMs: 1500 });
+    for (let cycle = 0; cycle < 3; cycle++) {
+      ws.last!.accept();
+      clock.advance(500);
+      ws.last!.drop({ reason: 'ended', retryAfterMs: 1000 });
+      clock.advance(of('reconnecting').at(-1)!.delayMs);
+    }
+    expect(of('fallback')).toEqual([]);
+    expect(sse.transports).toHaveLength(0);
+    expect(ws.transports).toHaveLength(4);
+  });
+
   it.each(['online', 'pageshow'] as const)('reconnects at once on %s instead of waiting out the backoff', (signal) => {
     const { ws, clock, environment, of, open } = setup({ ...single, backoff: { initialDelayMs: 5000, minDelayMs: 1000, maxDelayMs: 5000 } });
     open(ws.last);

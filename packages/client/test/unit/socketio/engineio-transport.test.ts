@@ -7,22 +7,30 @@ import type { InboundFrame, Transport, TransportCloseInfo } from '../../../src/t
 
 const HANDSHAKE = (extra: Record<string, unknown> = {}) => `0${JSON.stringify({ sid: 'S1', upgrades: [], pingInterval: 25000, pingTimeout: 20000, ...extra })}`;
 
-/** A fake polling server: GETs wait for `answer()`, POST bodies are recorded and answered `ok`. */
+/** A fake polling server: GETs wait for `answer()`, POST bodies are recorded and answered `ok` (unless `hangPosts`). */
 function fakeServer() {
   const gets: { url: URL; respond: (response: Response) => void }[] = [];
   const posts: { url: URL; body: string }[] = [];
+  const server = { hangPosts: false, aborted: 0 };
   const fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(String(input));
-    if (init?.method == 'POST') {
-      posts.push({ url, body: String(init.body) });
-      return Promise.resolve(new Response('ok'));
-    }
-    return new Promise((respond, reject) => {
-      gets.push({ url, respond });
-      init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+    const post = init?.method == 'POST';
+    if (post) posts.push({ url, body: String(init.body) });
+    if (post && !server.hangPosts) return Promise.resolve(new Response('ok'));
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const respond = (response: Response) => {
+        settled = true;
+        resolve(response);
+      };
+      if (!post) gets.push({ url, respond });
+      init?.signal?.addEventListener('abort', () => {
+        if (!settled) server.aborted++;
+        reject(new DOMException('aborted', 'AbortError'));
+      });
     });
   };
-  return {
+  return Object.assign(server, {
     fetch: fetch as typeof globalThis.fetch,
     gets,
     posts,
@@ -31,7 +39,7 @@ function fakeServer() {
       await expect.poll(() => gets.length).toBeGreaterThan(0);
       gets.shift()!.respond(new Response(body, { status }));
     },
-  };
+  });
 }
 
 const transports: Transport[] = [];
@@ -143,5 +151,41 @@ describe('Engine.IO transport over long-polling', () => {
     expect(server.posts.length).toBeGreaterThan(1);
     expect(server.posts.every(({ body }) => new TextEncoder().encode(body).length <= 40)).toBe(true);
     expect(server.posts.flatMap(({ body }) => body.split('\x1e'))).toEqual(packets.map((packet) => '4' + packet));
+  });
+
+  it('says goodbye on close: what was sent before, then the Engine.IO close, then polling stops', async () => {
+    const server = fakeServer();
+    const { transport, opened, closes } = polling(server, 4);
+    await server.answer(HANDSHAKE());
+    await expect.poll(opened).toBe(1);
+    await expect.poll(() => server.gets.length).toBe(1);
+    void transport.send(['1']); // Socket.IO's DISCONNECT, sent by the Connection on close()
+    transport.close();
+    await expect.poll(() => server.aborted).toBe(1);
+    expect(server.posts.map(({ body }) => body)).toEqual(['41', '1']);
+    expect(server.gets).toHaveLength(1); // the GET in flight was aborted, no other one started
+    expect(closes).toEqual([]);
+  });
+
+  it('closes at once, without a goodbye, before the handshake', async () => {
+    const server = fakeServer();
+    const { transport } = polling(server);
+    await expect.poll(() => server.gets.length).toBe(1);
+    transport.close();
+    expect(server.aborted).toBe(1);
+    expect(server.posts).toEqual([]);
+  });
+
+  it('stops waiting for the goodbye after a second when the server does not answer', async () => {
+    const server = fakeServer();
+    const { transport, opened } = polling(server, 4);
+    await server.answer(HANDSHAKE());
+    await expect.poll(opened).toBe(1);
+    server.hangPosts = true;
+    transport.close();
+    await expect.poll(() => server.posts.map(({ body }) => body)).toEqual(['1']);
+    const closedAt = Date.now();
+    await expect.poll(() => server.aborted, { timeout: 3000 }).toBe(2); // the GET and the goodbye POST
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(900);
   });
 });

@@ -204,6 +204,18 @@ describe('sse over fetch: event stream parsing', () => {
     expect(events.frames.map((f) => f.id)).toEqual(['1', '1']);
   });
 
+  it('keeps an id given without data as the last event id, as browsers do', async () => {
+    const events = await parse('id: 5\n\ndata: a\n\n');
+    expect(events.frames).toEqual([{ data: 'a', event: undefined, id: '5' }]);
+  });
+
+  it('reads an event spread over many chunks, and lines cut anywhere', async () => {
+    const text = `event: big\ndata: ${'x'.repeat(5000)}\ndata: end\n\n`;
+    const chunks = text.match(/[\s\S]{1,7}/g)!;
+    const events = await parse(...chunks);
+    expect(events.frames).toEqual([{ data: `${'x'.repeat(5000)}\nend`, event: 'big', id: undefined }]);
+  });
+
   it('treats an explicit event: message like the default type', async () => {
     const events = await parse('event: message\ndata: a\n\n');
     expect(events.frames[0]!.event).toBeUndefined();
