@@ -83,7 +83,8 @@ export interface Outbox {
 const confirmed = (entries: OutboxEntry[], cid: number) => {
   let n = 0;
   while ((entries[n]?.cid ?? Infinity) <= cid) n++;
-  return n ? entries.slice(n) : entries;
+  if (n) entries.splice(0, n); // in place: no copy of every unconfirmed message per ack
+  return entries;
 };
 
 export function createOutbox({ maxMessages, maxBytes, overflow }: ResolvedOutbox): Outbox {

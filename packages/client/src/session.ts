@@ -97,9 +97,10 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     changed();
     if (!frames.length) return;
     // A WebSocket puts frames on the wire in order inside send(): no need to wait for it, so a burst
-    // of emits on an open socket never piles up in the outbox. Request-based carriers (SSE POST) are
-    // serialised, one batch per request.
-    const onSocket = attempt!.endpoint.kind == 'websocket';
+    // of emits on an open socket never piles up in the outbox. That holds for the carrier in use (an
+    // Engine.IO session upgraded in place keeps its sends in order itself). Request-based carriers
+    // (SSE POST, polling) are serialised, one batch per request.
+    const onSocket = attempt!.carrier == 'websocket';
     if (!onSocket) busy = attempt;
     // Without acks (raw), or without an ack asked from an acks-only server, a message is done once the transport took it.
     const done = codec!.supportsAcks ? (codec!.acksOnly ? sent.filter((entry) => !entry.wantsAck) : []) : sent;

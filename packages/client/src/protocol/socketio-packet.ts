@@ -32,7 +32,8 @@ export function decodePacket(text: string): SocketIoPacket {
 /** Parses a packet's payload, putting `buffers` back in place of their placeholders. Throws `bad-json`. */
 export function parseData(packet: SocketIoPacket, buffers: readonly ArrayBuffer[] = []): unknown {
   try {
-    return packet.json ? JSON.parse(packet.json, (_key, value) => (value?._placeholder === true ? buffers[value.num] : value)) : undefined;
+    // A reviver costs a call per value: only packets with attachments need one.
+    return packet.json ? JSON.parse(packet.json, buffers.length ? (_key, value) => (value?._placeholder === true ? buffers[value.num] : value) : undefined) : undefined;
   } catch (cause) {
     throw new ProtocolError('bad-json', 'socket.io: payload is not JSON', { frame: packet.json, cause });
   }
@@ -40,6 +41,18 @@ export function parseData(packet: SocketIoPacket, buffers: readonly ArrayBuffer[
 
 const isBinary = (value: unknown): value is ArrayBuffer | ArrayBufferView | Blob =>
   value instanceof ArrayBuffer || ArrayBuffer.isView(value) || (typeof Blob == 'function' && value instanceof Blob);
+
+/**
+ * Whether `value` may hold binary data: one pass over arrays and objects only (primitives cost a
+ * `typeof`). Deeper than 32 levels it answers yes and leaves it to the exact path (which also reports
+ * a cycle as `JSON.stringify` does, where this walk would overflow the stack).
+ */
+function mayHoldBinary(value: unknown, depth = 0): boolean {
+  if (typeof value != 'object' || !value) return false;
+  if (depth > 32 || isBinary(value)) return true;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) if (mayHoldBinary(item, depth + 1)) return true;
+  return false;
+}
 
 /**
  * Encodes a packet: a string, or with binary values in `data` a {@link MessageGroup} of the packet
@@ -50,11 +63,16 @@ export function encodePacket(type: number, nsp: string, data?: unknown, id?: num
   const json =
     data === undefined
       ? ''
-      : JSON.stringify(data, function (this: Record<string, unknown>, key, value) {
-          // The holder's own value: a Node Buffer has already become {type, data} through toJSON.
-          const raw = this[key];
-          return isBinary(raw) ? { _placeholder: true, num: buffers.push(raw) - 1 } : value;
-        });
+      : JSON.stringify(
+          data,
+          mayHoldBinary(data)
+            ? function (this: Record<string, unknown>, key, value) {
+                // The holder's own value: a Node Buffer has already become {type, data} through toJSON.
+                const raw = this[key];
+                return isBinary(raw) ? { _placeholder: true, num: buffers.push(raw) - 1 } : value;
+              }
+            : undefined,
+        );
   const count = buffers.length;
   const text = `${count ? `${type + 3}${count}-` : type}${nsp == '/' ? '' : nsp + ','}${id ?? ''}${json}`;
   return count ? new MessageGroup([text, ...buffers]) : text;

@@ -15,18 +15,34 @@ export interface EngineIoSettings {
   credentials: RequestCredentials;
 }
 
+type Packet = string | Uint8Array;
+
 /** Where the session's packets go: the polling requests or a WebSocket. */
 interface Carrier {
-  send(packets: readonly (string | Uint8Array)[]): Promise<void>;
+  send(packets: readonly Packet[]): Promise<void>;
   close(): void;
+  /** `send` puts the packets on the wire before it returns (a WebSocket): later ones cannot overtake them. */
+  readonly immediate?: boolean;
 }
 
 const ignore = (): void => undefined;
 
-async function bytesOf(data: Exclude<OutboundFrame, string>): Promise<Uint8Array> {
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data instanceof ArrayBuffer ? data : await data.arrayBuffer());
+/** The Engine.IO packets of `frames` (text as `message` packets, groups unpacked); undefined when a Blob must be read first. */
+function packetsOf(frames: readonly OutboundFrame[]): Packet[] | undefined {
+  const packets: Packet[] = [];
+  for (const frame of frames)
+    for (const message of frame instanceof MessageGroup ? frame.messages : [frame]) {
+      if (typeof message == 'string') packets.push('4' + message);
+      else if (ArrayBuffer.isView(message)) packets.push(new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
+      else if (message instanceof ArrayBuffer) packets.push(new Uint8Array(message));
+      else return undefined;
+    }
+  return packets;
 }
+
+/** `frame` with its Blobs (itself, or attachments of a group) read into ArrayBuffers. */
+const read = async (frame: OutboundFrame): Promise<OutboundFrame> =>
+  frame instanceof MessageGroup ? new MessageGroup(await Promise.all(frame.messages.map(read))) : frame instanceof Blob ? frame.arrayBuffer() : frame;
 
 /**
  * An Engine.IO client session presented as one {@link Transport}: the handshake, the heartbeat (it
@@ -44,6 +60,8 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
   let probe: Transport | undefined;
   let pinger: ReturnType<typeof setInterval> | undefined;
   let tail: Promise<unknown> = Promise.resolve();
+  /** Steps queued on `tail` and not finished: sends, an upgrade. While there are any, new sends wait behind them. */
+  let queued = 0;
   let opened = false;
   let closed = false;
 
@@ -70,13 +88,24 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
       last.close();
     };
     const timer = setTimeout(end, 1000);
-    write(() => ['1']).then(end, end);
+    write(['1']).then(end, end);
   };
-  /** Sends in order, after whatever is on its way (and after an upgrade in progress). */
-  const write = (packets: () => Promise<(string | Uint8Array)[]> | (string | Uint8Array)[]) => {
-    const sent = tail.then(async () => carrier!.send(await packets()));
-    tail = sent.catch(ignore);
-    return sent;
+  const dequeue = () => void queued--;
+  /** Runs `step` after every step queued before it. */
+  const enqueue = <T>(step: () => Promise<T>): Promise<T> => {
+    queued++;
+    const done = tail.then(step);
+    tail = done.then(dequeue, dequeue);
+    return done;
+  };
+  /**
+   * Sends in order. On a WebSocket with nothing queued the packets go out now, inside this call (the
+   * hot path: no Promise hops); otherwise (polling, an upgrade in progress, sends ahead of these, Blobs
+   * still to be read) after the queue.
+   */
+  const write = (packets: Packet[] | (() => Promise<Packet[]>)): Promise<void> => {
+    if (!queued && carrier?.immediate && typeof packets != 'function') return carrier.send(packets);
+    return enqueue(async () => carrier!.send(typeof packets == 'function' ? await packets() : packets));
   };
 
   const receive = (packet: EnginePacket) => {
@@ -89,7 +118,7 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
     if (type == '4') deliver({ data: packet.slice(1) });
     else if (type == '2' || type == '3') {
       // A v4 server ping (answered at once), or the pong to our v3 ping: the link is alive.
-      if (type == '2') write(() => ['3']).catch(ignore);
+      if (type == '2') write(['3']).catch(ignore);
       deliver({ data: '', event: 'ping' });
     } else if (type == '1') finish({ reason: 'ended', message: 'the server closed the Engine.IO session' });
     else if (type != '6') transport.onerror?.(new ProtocolError('bad-frame', `engine.io: unknown packet ${packet.slice(0, 40)}`, { frame: packet }));
@@ -110,7 +139,7 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
     deliver({ data: json, event: 'open', id: `${session.eio}` });
     transport.onopen?.();
     if (closed) return;
-    if (session.eio == 3) pinger = setInterval(() => write(() => ['2']).catch(ignore), open.pingInterval);
+    if (session.eio == 3) pinger = setInterval(() => write(['2']).catch(ignore), open.pingInterval);
     if (settings.upgrade && open.upgrades?.includes('websocket')) upgrade();
   };
 
@@ -127,15 +156,18 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
     socket.onclose = finish;
     kind = 'websocket';
     return (carrier = {
+      immediate: true,
       send: (packets) =>
         socket.send(
-          packets.map((packet) => {
-            if (typeof packet == 'string' || session.eio != 3) return packet;
-            const framed = new Uint8Array(packet.length + 1);
-            framed[0] = 4;
-            framed.set(packet, 1);
-            return framed;
-          }),
+          session.eio != 3
+            ? packets
+            : packets.map((packet) => {
+                if (typeof packet == 'string') return packet;
+                const framed = new Uint8Array(packet.length + 1);
+                framed[0] = 4;
+                framed.set(packet, 1);
+                return framed;
+              }),
         ),
       close: () => socket.close(),
     });
@@ -150,17 +182,16 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
       socket.onmessage = null;
       if (data != '3probe') return socket.close();
       const polling = carrier as Carrier & { pause(): Promise<void> };
-      tail = tail
-        .then(async () => {
-          await polling.pause();
-          if (closed) return;
-          if (probe != socket) return finish({ reason: 'network', message: 'the WebSocket closed during the upgrade' });
-          probe = undefined;
-          polling.close();
-          await useWebSocket(socket).send(['5']);
-          deliver({ data: '', event: 'upgrade' });
-        })
-        .catch(ignore); // a failed send closes the socket, and the transport with it
+      // Sends made meanwhile queue behind this step, so they go out over the WebSocket after `5`.
+      enqueue(async () => {
+        await polling.pause();
+        if (closed) return;
+        if (probe != socket) return finish({ reason: 'network', message: 'the WebSocket closed during the upgrade' });
+        probe = undefined;
+        polling.close();
+        await useWebSocket(socket).send(['5']);
+        deliver({ data: '', event: 'upgrade' });
+      }).catch(ignore); // a failed send closes the socket, and the transport with it
     };
     socket.open();
   };
@@ -189,16 +220,7 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
         });
       }
     },
-    send: (frames) =>
-      write(async () => {
-        const packets: (string | Uint8Array)[] = [];
-        for (const frame of frames) {
-          for (const message of frame instanceof MessageGroup ? frame.messages : [frame]) {
-            packets.push(typeof message == 'string' ? '4' + message : await bytesOf(message));
-          }
-        }
-        return packets;
-      }),
+    send: (frames) => write(packetsOf(frames) ?? (async () => packetsOf(await Promise.all(frames.map(read)))!)),
     close: () => shut(opened),
   };
   return transport;

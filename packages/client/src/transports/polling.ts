@@ -3,6 +3,8 @@ import { decodePayload, encodePayload, type EnginePacket } from '../protocol/eng
 import type { TransportCloseInfo, TransportOpenContext } from './transport.js';
 import { withQuery } from './url.js';
 
+const utf8 = new TextEncoder();
+
 /** What the carriers of one Engine.IO session share, filled in by the handshake. */
 export interface EngineIoSession {
   /** The revision: asked for, or (when undefined) learnt from the first polling answer. */
@@ -107,7 +109,7 @@ export function createPolling(context: TransportOpenContext, session: EngineIoSe
       let chunk: (string | Uint8Array)[] = [];
       let bytes = 0;
       for (const packet of packets) {
-        const size = typeof packet == 'string' ? new TextEncoder().encode(packet).length + 1 : packet.length * 1.34 + 2;
+        const size = typeof packet == 'string' ? utf8.encode(packet).length + 1 : packet.length * 1.34 + 2;
         if (chunk.length && bytes + size > (session.maxPayload ?? Infinity)) {
           await post(chunk);
           chunk = [];

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { UnisocketError } from '../../../src/errors.js';
+import { MessageGroup } from '../../../src/protocol/engineio.js';
 import { createEngineIoTransport } from '../../../src/transports/engineio-transport.js';
 import type { InboundFrame, Transport, TransportCloseInfo } from '../../../src/transports/transport.js';
 
-// The Engine.IO transport over a scripted long-polling server (a fake `fetch`).
+// The Engine.IO transport over a scripted long-polling server (a fake `fetch`) and a scripted
+// WebSocket (a fake platform `WebSocket`).
 
 const HANDSHAKE = (extra: Record<string, unknown> = {}) => `0${JSON.stringify({ sid: 'S1', upgrades: [], pingInterval: 25000, pingTimeout: 20000, ...extra })}`;
 
@@ -45,10 +47,42 @@ function fakeServer() {
 const transports: Transport[] = [];
 afterEach(() => transports.splice(0).forEach((transport) => transport.close()));
 
-function polling(server: ReturnType<typeof fakeServer>, eio?: 3 | 4) {
+/** A platform `WebSocket` played by the test: `accept()`, `receive(data)`; what the client sends is in `sent`. */
+function fakeSockets() {
+  const sockets: FakeSocket[] = [];
+  class FakeSocket {
+    readyState = 0;
+    binaryType = 'blob';
+    readonly sent: unknown[] = [];
+    onopen: (() => void) | null = null;
+    onmessage: ((event: { data: unknown }) => void) | null = null;
+    onclose: ((event: { code: number; reason: string }) => void) | null = null;
+    onerror: (() => void) | null = null;
+    constructor(readonly url: string) {
+      sockets.push(this);
+    }
+    send(data: unknown) {
+      if (this.readyState != 1) throw new Error('not open');
+      this.sent.push(data);
+    }
+    close() {
+      this.readyState = 3;
+    }
+    accept() {
+      this.readyState = 1;
+      this.onopen?.();
+    }
+    receive(data: unknown) {
+      this.onmessage?.({ data });
+    }
+  }
+  return { WebSocket: FakeSocket as unknown as typeof WebSocket, sockets };
+}
+
+function polling(server: ReturnType<typeof fakeServer>, eio?: 3 | 4, { upgrade = false, WebSocket }: { upgrade?: boolean; WebSocket?: typeof globalThis.WebSocket } = {}) {
   const transport = createEngineIoTransport(
-    { url: 'http://server.test/socket.io/?token=t', headers: { 'x-app': '1' }, platform: { fetch: server.fetch } },
-    { eio, start: 'polling', upgrade: false, credentials: 'same-origin' },
+    { url: 'http://server.test/socket.io/?token=t', headers: { 'x-app': '1' }, platform: { fetch: server.fetch, WebSocket } },
+    { eio, start: 'polling', upgrade, credentials: 'same-origin' },
   );
   transports.push(transport);
   const frames: InboundFrame[] = [];
@@ -187,5 +221,80 @@ describe('Engine.IO transport over long-polling', () => {
     const closedAt = Date.now();
     await expect.poll(() => server.aborted, { timeout: 3000 }).toBe(2); // the GET and the goodbye POST
     expect(Date.now() - closedAt).toBeGreaterThanOrEqual(900);
+  });
+});
+
+describe('Engine.IO transport over WebSocket', () => {
+  function overWebSocket(eio: 3 | 4 = 4) {
+    const platform = fakeSockets();
+    const transport = createEngineIoTransport({ url: 'http://server.test/socket.io/', headers: {}, platform }, { eio, start: 'websocket', upgrade: false, credentials: 'same-origin' });
+    transports.push(transport);
+    const frames: InboundFrame[] = [];
+    transport.onmessage = (frame) => frames.push(frame);
+    transport.open();
+    const socket = platform.sockets[0]!;
+    socket.accept();
+    socket.receive(HANDSHAKE());
+    return { transport, socket, frames };
+  }
+
+  it('puts text and byte frames on the socket within send(), in order', async () => {
+    const { transport, socket } = overWebSocket();
+    const bytes = new Uint8Array([1, 2, 3]);
+    const sends = [transport.send(['2["a"]']), transport.send([new MessageGroup(['51-["b",{"_placeholder":true,"num":0}]', bytes]), '2["c"]'])];
+    expect(socket.sent).toEqual(['42["a"]', '451-["b",{"_placeholder":true,"num":0}]', bytes, '42["c"]']);
+    await expect(Promise.all(sends)).resolves.toEqual([undefined, undefined]);
+  });
+
+  it('keeps later frames behind a Blob that is still being read', async () => {
+    const { transport, socket } = overWebSocket();
+    const first = transport.send([new MessageGroup(['51-["blob",{"_placeholder":true,"num":0}]', new Blob([new Uint8Array([7, 8])])])]);
+    const second = transport.send(['2["after"]']);
+    expect(socket.sent).toEqual([]);
+    await Promise.all([first, second]);
+    expect(socket.sent).toEqual(['451-["blob",{"_placeholder":true,"num":0}]', new Uint8Array([7, 8]), '42["after"]']);
+    transport.send(['2["now"]']).catch(() => undefined);
+    expect(socket.sent.at(-1)).toBe('42["now"]');
+  });
+
+  it('frames binary with the message type in Engine.IO v3', () => {
+    const { transport, socket } = overWebSocket(3);
+    void transport.send([new MessageGroup(['51-["b",{"_placeholder":true,"num":0}]', new Uint8Array([9])])]);
+    expect(socket.sent).toEqual(['451-["b",{"_placeholder":true,"num":0}]', new Uint8Array([4, 9])]);
+  });
+
+  it('rejects a send once the socket is gone, so the caller keeps its frames', async () => {
+    const { transport, socket } = overWebSocket();
+    socket.onclose?.({ code: 1006, reason: '' });
+    await expect(transport.send(['2["lost"]'])).rejects.toMatchObject({ name: 'ConnectionError', code: 'network' });
+    expect(socket.sent).toEqual([]);
+  });
+});
+
+describe('the polling → WebSocket upgrade', () => {
+  it('holds sends made during the upgrade until the WebSocket carries the session, then sends at once', async () => {
+    const server = fakeServer();
+    const platform = fakeSockets();
+    const { transport, frames, opened } = polling(server, 4, { upgrade: true, WebSocket: platform.WebSocket });
+    await server.answer(HANDSHAKE({ upgrades: ['websocket'] }));
+    await expect.poll(opened).toBe(1);
+    const socket = platform.sockets[0]!;
+    socket.accept();
+    expect(socket.sent).toEqual(['2probe']);
+    await expect.poll(() => server.gets.length).toBe(1);
+    socket.receive('3probe');
+    // Polling pauses once its GET in flight answers: sends wait, on neither carrier.
+    const during = transport.send(['2["during"]']);
+    await expect.poll(() => server.gets.length).toBe(1);
+    expect(server.posts).toEqual([]);
+    expect(socket.sent).toEqual(['2probe']);
+    await server.answer('6');
+    await during;
+    expect(socket.sent).toEqual(['2probe', '5', '42["during"]']);
+    expect(frames.at(-1)).toEqual({ data: '', event: 'upgrade' });
+    expect(transport.carrier).toBe('websocket');
+    void transport.send(['2["after"]']);
+    expect(socket.sent.at(-1)).toBe('42["after"]');
+    expect(server.posts).toEqual([]);
   });
 });

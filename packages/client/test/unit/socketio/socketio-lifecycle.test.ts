@@ -5,7 +5,7 @@ import { createFakeClock } from '../../../src/fake-clock.js';
 import { createFakeEndpoint, type FakeTransport } from '../../../src/fake-transport.js';
 import type { LifecycleEvents } from '../../../src/lifecycle.js';
 import { socketIoProtocol } from '../../../src/protocol/socketio.js';
-import { memoryStorage } from '../core/helpers.js';
+import { flush, memoryStorage } from '../core/helpers.js';
 
 // The Connection with the Socket.IO codec over a fake Engine.IO transport: what a user sees when the
 // session changes carrier, and what the server hears when the user closes.
@@ -49,6 +49,22 @@ describe('Socket.IO through the Connection', () => {
     expect(states.map(({ to }) => to.status)).toEqual(['connecting', 'open']);
     transport.receive('2["chat","after"]');
     expect(opens).toHaveLength(2);
+  });
+
+  it('sends each emit at once once the session moved to WebSocket, where polling waits for the request in flight', async () => {
+    const { client, transport } = connected();
+    const before = transport.sends;
+    client.emit('first');
+    client.emit('second'); // behind the first request: goes with the next one
+    expect(transport.texts.slice(-1)).toEqual(['2["first"]']);
+    expect(transport.sends - before).toBe(1);
+    await flush();
+    expect(transport.texts.slice(-2)).toEqual(['2["first"]', '2["second"]']);
+    upgrade(transport);
+    const upgraded = transport.sends;
+    client.emit('third');
+    client.emit('fourth');
+    expect(transport.sends - upgraded).toBe(2);
   });
 
   it.each([

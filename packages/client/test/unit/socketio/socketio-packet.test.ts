@@ -49,6 +49,27 @@ describe('Socket.IO packet encoding', () => {
     expect((encodePacket(3, '/', ['bar', buffer], 15) as MessageGroup).messages).toEqual(['61-15["bar",{"_placeholder":true,"num":0}]', buffer]);
   });
 
+  it('finds binary values however deep they are nested', () => {
+    const buffer = bytes(5);
+    let deep: unknown = { buffer };
+    for (let level = 0; level < 40; level++) deep = [deep];
+    const group = encodePacket(2, '/', ['deep', deep]) as MessageGroup;
+    expect(group.messages[0]).toMatch(/^51-\["deep",\[{40}{"buffer":{"_placeholder":true,"num":0}}\]{40}\]$/);
+    expect(group.messages[1]).toBe(buffer);
+  });
+
+  it('encodes plain data as a string, objects with toJSON and inherited keys as JSON.stringify does', () => {
+    const at = new Date(0);
+    const withProto = Object.assign(Object.create({ inherited: bytes(1) }) as object, { own: 1 });
+    expect(encodePacket(2, '/', ['plain', { at, list: [1, null, 'x'], withProto }], 7)).toBe('27["plain",{"at":"1970-01-01T00:00:00.000Z","list":[1,null,"x"],"withProto":{"own":1}}]');
+  });
+
+  it('reports a circular payload as JSON.stringify does', () => {
+    const loop: Record<string, unknown> = { name: 'loop' };
+    loop.self = loop;
+    expect(() => encodePacket(2, '/', ['cycle', loop])).toThrowError(TypeError);
+  });
+
   it('takes Node Buffers and Blobs as binary', () => {
     const blob = new Blob([bytes(9)]);
     const buffer = Buffer.from([7]);
@@ -91,6 +112,10 @@ describe('Socket.IO packet decoding', () => {
     ['an empty frame', ''],
   ])('rejects %s as a bad frame', (_name, text) => {
     expect(() => decodePacket(text)).toThrowError(ProtocolError);
+  });
+
+  it('leaves placeholder-like objects alone in a packet without attachments', () => {
+    expect(decoded('2["x",{"_placeholder":true,"num":0}]').data).toEqual(['x', { _placeholder: true, num: 0 }]);
   });
 
   it('rejects a payload that is not JSON as bad-json', () => {
