@@ -3,6 +3,7 @@ import type { HarnessContext, HarnessModule } from './context.js';
 import { HttpError, pathSegments, readFields, requireMethod, sendJson } from './http-util.js';
 import { SseChannel } from './sse-channel.js';
 import { openSseStream } from './sse-stream.js';
+import type { SseStream } from './sse-stream.js';
 
 /** The event name seed 004 uses (`event: cfmlMessage`), unless a POST names another. */
 export const DEFAULT_SSE_EVENT = 'cfmlMessage';
@@ -23,7 +24,16 @@ export function createPlainSseModule(ctx: HarnessContext): HarnessModule {
     }
     return found;
   };
-  const open = new Set<{ end(): void }>();
+  const open = new Set<SseStream>();
+  // One ticker writes the comment heartbeat to every open stream (not a timer per stream): a stream
+  // opened between two ticks gets its first comment sooner than `sseCommentMs`, never later.
+  const { sseCommentMs } = ctx.options;
+  const heartbeat =
+    sseCommentMs > 0
+      ? setInterval(() => {
+          for (const sse of open) sse.comment('heartbeat');
+        }, sseCommentMs).unref()
+      : undefined;
 
   function stream(req: IncomingMessage, res: ServerResponse, url: URL, name: string): void {
     const mode = url.searchParams.get('mode') ?? 'broadcast';
@@ -39,13 +49,11 @@ export function createPlainSseModule(ctx: HarnessContext): HarnessModule {
     if (mode === 'queue') channel(name).consume(sse);
     else channel(name).subscribe(sse, lastEventId);
 
-    const { sseCommentMs, sseMaxAgeSeconds } = ctx.options;
-    const heartbeat = sseCommentMs > 0 ? setInterval(() => sse.comment('heartbeat'), sseCommentMs) : undefined;
+    const { sseMaxAgeSeconds } = ctx.options;
     // A CFML page ends when its request times out; EventSource then reconnects with Last-Event-ID.
     const maxAge = sseMaxAgeSeconds > 0 ? setTimeout(() => sse.end(), sseMaxAgeSeconds * 1000) : undefined;
     open.add(sse);
     sse.onClose(() => {
-      clearInterval(heartbeat);
       clearTimeout(maxAge);
       open.delete(sse);
     });
@@ -77,6 +85,7 @@ export function createPlainSseModule(ctx: HarnessContext): HarnessModule {
       return true;
     },
     close() {
+      clearInterval(heartbeat);
       for (const sse of [...open]) sse.end();
     },
   };

@@ -129,8 +129,10 @@ export async function startHarnessServer(options: HarnessOptions): Promise<Harne
   });
   const socketIo = attachSocketIo(ctx, http);
 
+  // One listener shared by every upgraded socket: a closure per socket would stay for its whole life.
+  const logUpgradeSocketError = (error: Error) => ctx.log(`upgrade socket error: ${error.message}`);
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', (error) => ctx.log(`upgrade socket error: ${error.message}`));
+    socket.on('error', logUpgradeSocketError);
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://harness.invalid');

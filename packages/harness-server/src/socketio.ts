@@ -60,17 +60,75 @@ function splitAck(args: unknown[]): [unknown[], ((...answer: unknown[]) => void)
   return [args.slice(0, -1), last as (...answer: unknown[]) => void];
 }
 
+/** socket.io calls a socket's listeners with the socket as `this`. */
+type Handler = (this: Socket, ...args: unknown[]) => void;
+
 /**
  * The events every namespace serves: the Socket.IO-Lucee tutorial (seed 003: a `message` on
  * connect, `testEvent` later, `clientEvent` logged) plus a small chat and test helpers.
+ * The handlers are made once per namespace and shared by its sockets (each gets `this`), so an idle
+ * socket holds no closures of ours.
  */
 function serveTutorialApp(ctx: HarnessContext, nsp: Namespace): void {
   const testEventDelayMs = ctx.options.testEventDelayMs ?? 4000;
+  const where = (socket: Socket) => `socket.io ${nsp.name} ${socket.id}`;
+
+  const handlers: Record<string, Handler> = {
+    disconnect(reason) {
+      ctx.log(`${where(this)}: disconnected (${String(reason)})`);
+    },
+    error(error) {
+      ctx.log(`${where(this)}: error: ${(error as Error).message}`);
+    },
+    tutorial() {
+      this.emit('testEvent', 'Sent a testEvent on request!');
+    },
+    clientEvent(message) {
+      ctx.log(`${where(this)}: clientEvent ${JSON.stringify(message)}`);
+    },
+    join(...raw) {
+      const [[room], ack] = splitAck(raw);
+      if (typeof room !== 'string' || room === '') {
+        ack?.({ error: 'join needs a room name (string)' });
+        return;
+      }
+      const previous = this.data.room as string | undefined;
+      if (previous && previous !== room) void this.leave(previous);
+      this.data.room = room;
+      void this.join(room);
+      ack?.({ room, members: nsp.adapter.rooms.get(room)?.size ?? 0 });
+    },
+    chat(...raw) {
+      const [[payload], ack] = splitAck(raw);
+      const room = this.data.room as string | undefined;
+      const body = typeof payload === 'object' && payload !== null ? payload : { text: payload };
+      // Everyone in the room gets it, the sender included (as on `/rt`); no room: the namespace.
+      (room ? nsp.to(room) : nsp).emit('chat', { ...body, from: this.id, room: room ?? null, at: Date.now() });
+      ack?.({ ok: true });
+    },
+    echo(...raw) {
+      const [args, ack] = splitAck(raw);
+      if (ack) ack(...args);
+      else this.emit('echo', ...args);
+    },
+    // The server asks the client (an emit with an ack) and reports what the client answered.
+    'ask-client'(...raw) {
+      const [[question], ack] = splitAck(raw);
+      this.timeout(ASK_CLIENT_TIMEOUT_MS).emit('question', question ?? 'are you there?', (error: Error | null, answer: unknown) => {
+        const report = error ? { error: 'the client did not answer in time' } : { answer };
+        if (ack) ack(report);
+        else this.emit('answer', report);
+      });
+    },
+    'disconnect-me'() {
+      this.disconnect(true);
+    },
+  };
+  const events = Object.entries(handlers);
+
   nsp.on('connection', (socket: Socket) => {
-    const where = `socket.io ${nsp.name} ${socket.id}`;
-    ctx.log(`${where}: connected (EIO${socket.conn.protocol}${socket.recovered ? ', recovered' : ''})`);
-    socket.on('disconnect', (reason) => ctx.log(`${where}: disconnected (${reason})`));
-    socket.on('error', (error) => ctx.log(`${where}: error: ${error.message}`));
+    ctx.log(`${where(socket)}: connected (EIO${socket.conn.protocol}${socket.recovered ? ', recovered' : ''})`);
+    for (const [event, handler] of events) socket.on(event, handler);
 
     if (!socket.recovered) socket.send(`Welcome to ${nsp.name}, ${socket.id}`);
     if (testEventDelayMs >= 0 && !socket.recovered) {
@@ -79,48 +137,5 @@ function serveTutorialApp(ctx: HarnessContext, nsp: Namespace): void {
       }, testEventDelayMs);
       socket.once('disconnect', () => clearTimeout(timer));
     }
-
-    socket.on('tutorial', () => socket.emit('testEvent', 'Sent a testEvent on request!'));
-    socket.on('clientEvent', (message: unknown) => ctx.log(`${where}: clientEvent ${JSON.stringify(message)}`));
-
-    socket.on('join', (...raw: unknown[]) => {
-      const [[room], ack] = splitAck(raw);
-      if (typeof room !== 'string' || room === '') {
-        ack?.({ error: 'join needs a room name (string)' });
-        return;
-      }
-      const previous = socket.data.room as string | undefined;
-      if (previous && previous !== room) void socket.leave(previous);
-      socket.data.room = room;
-      void socket.join(room);
-      ack?.({ room, members: nsp.adapter.rooms.get(room)?.size ?? 0 });
-    });
-
-    socket.on('chat', (...raw: unknown[]) => {
-      const [[payload], ack] = splitAck(raw);
-      const room = socket.data.room as string | undefined;
-      const body = typeof payload === 'object' && payload !== null ? payload : { text: payload };
-      // Everyone in the room gets it, the sender included (as on `/rt`); no room: the namespace.
-      (room ? nsp.to(room) : nsp).emit('chat', { ...body, from: socket.id, room: room ?? null, at: Date.now() });
-      ack?.({ ok: true });
-    });
-
-    socket.on('echo', (...raw: unknown[]) => {
-      const [args, ack] = splitAck(raw);
-      if (ack) ack(...args);
-      else socket.emit('echo', ...args);
-    });
-
-    // The server asks the client (an emit with an ack) and reports what the client answered.
-    socket.on('ask-client', (...raw: unknown[]) => {
-      const [[question], ack] = splitAck(raw);
-      socket.timeout(ASK_CLIENT_TIMEOUT_MS).emit('question', question ?? 'are you there?', (error: Error | null, answer: unknown) => {
-        const report = error ? { error: 'the client did not answer in time' } : { answer };
-        if (ack) ack(report);
-        else socket.emit('answer', report);
-      });
-    });
-
-    socket.on('disconnect-me', () => socket.disconnect(true));
   });
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HarnessContext } from './context.js';
+import type { HarnessContext, SseFaults } from './context.js';
 
 /** One SSE event as written on the wire. */
 export interface SseEvent {
@@ -38,83 +38,114 @@ export function openSseStream(ctx: HarnessContext, req: IncomingMessage, res: Se
     return undefined;
   }
 
-  const eol = sse.lineEnding === 'crlf' ? '\r\n' : sse.lineEnding === 'cr' ? '\r' : '\n';
-  const withComments = sse.comments;
-  let closed = false;
-  let ready = firstByteDelayMs <= 0;
-  let pending = sse.bom ? '\uFEFF' : '';
-  const closeListeners: Array<() => void> = [];
-
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
+  return new ResponseSseStream(req, res, sse, firstByteDelayMs);
+}
 
-  const write = (text: string) => {
-    if (closed) return;
-    if (!ready) {
-      pending += text;
-      return;
+const LINE_BREAK = /\r\n|\r|\n/;
+
+/**
+ * An open SSE response. Its methods live on the prototype: an idle stream costs this object and one
+ * `close` listener, not a closure per method.
+ */
+class ResponseSseStream implements SseStream {
+  private isClosed = false;
+  private readonly eol: string;
+  private readonly withComments: boolean;
+  private ready: boolean;
+  private pending: string;
+  private delayTimer: NodeJS.Timeout | undefined;
+  /** One listener, or several: most streams have exactly one, so no array until a second one comes. */
+  private closeListeners: (() => void) | Array<() => void> | undefined;
+
+  constructor(
+    req: IncomingMessage,
+    private readonly res: ServerResponse,
+    faults: SseFaults,
+    firstByteDelayMs: number,
+  ) {
+    this.eol = faults.lineEnding === 'crlf' ? '\r\n' : faults.lineEnding === 'cr' ? '\r' : '\n';
+    this.withComments = faults.comments;
+    this.ready = firstByteDelayMs <= 0;
+    this.pending = faults.bom ? '\uFEFF' : '';
+    if (this.ready) {
+      if (this.pending) this.write('');
+      else res.flushHeaders();
+    } else {
+      this.delayTimer = setTimeout(() => {
+        this.ready = true;
+        this.write('');
+      }, firstByteDelayMs);
     }
-    res.write(pending + text);
-    pending = '';
-  };
-
-  let delayTimer: NodeJS.Timeout | undefined;
-  if (ready) {
-    if (pending) write('');
-    else res.flushHeaders();
-  } else {
-    delayTimer = setTimeout(() => {
-      ready = true;
-      write('');
-    }, firstByteDelayMs);
+    const markClosed = () => this.markClosed();
+    res.on('close', markClosed);
+    req.on('close', markClosed);
   }
 
-  const markClosed = () => {
-    if (closed) return;
-    closed = true;
-    if (delayTimer) clearTimeout(delayTimer);
-    for (const listener of closeListeners.splice(0)) listener();
-  };
-  res.on('close', markClosed);
-  req.on('close', markClosed);
+  get closed(): boolean {
+    return this.isClosed;
+  }
 
-  return {
-    get closed() {
-      return closed;
-    },
-    send(event) {
-      let text = '';
-      if (withComments) text += `: fault comment${eol}`;
-      if (event.event) text += `event: ${event.event}${eol}`;
-      if (event.id !== undefined) text += `id: ${event.id}${eol}`;
-      for (const line of event.data.split(/\r\n|\r|\n/)) text += `data: ${line}${eol}`;
-      write(text + eol);
-    },
-    comment(comment) {
-      write(`: ${comment}${eol}`);
-    },
-    retry(ms) {
-      write(`retry: ${Math.max(0, Math.floor(ms))}${eol}`);
-    },
-    end() {
-      if (closed) return;
-      if (!ready) {
-        // Flush what was buffered behind the first-byte delay before ending.
-        ready = true;
-        if (delayTimer) clearTimeout(delayTimer);
-        res.write(pending);
-        pending = '';
-      }
-      res.end();
-      markClosed();
-    },
-    onClose(listener) {
-      if (closed) listener();
-      else closeListeners.push(listener);
-    },
-  };
+  send(event: SseEvent): void {
+    const eol = this.eol;
+    let text = '';
+    if (this.withComments) text += `: fault comment${eol}`;
+    if (event.event) text += `event: ${event.event}${eol}`;
+    if (event.id !== undefined) text += `id: ${event.id}${eol}`;
+    for (const line of event.data.split(LINE_BREAK)) text += `data: ${line}${eol}`;
+    this.write(text + eol);
+  }
+
+  comment(comment: string): void {
+    this.write(`: ${comment}${this.eol}`);
+  }
+
+  retry(ms: number): void {
+    this.write(`retry: ${Math.max(0, Math.floor(ms))}${this.eol}`);
+  }
+
+  end(): void {
+    if (this.isClosed) return;
+    if (!this.ready) {
+      // Flush what was buffered behind the first-byte delay before ending.
+      this.ready = true;
+      clearTimeout(this.delayTimer);
+      this.res.write(this.pending);
+      this.pending = '';
+    }
+    this.res.end();
+    this.markClosed();
+  }
+
+  onClose(listener: () => void): void {
+    if (this.isClosed) listener();
+    else if (this.closeListeners === undefined) this.closeListeners = listener;
+    else if (typeof this.closeListeners === 'function') this.closeListeners = [this.closeListeners, listener];
+    else this.closeListeners.push(listener);
+  }
+
+  private write(text: string): void {
+    if (this.isClosed) return;
+    if (!this.ready) {
+      this.pending += text;
+      return;
+    }
+    this.res.write(this.pending + text);
+    this.pending = '';
+  }
+
+  private markClosed(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    clearTimeout(this.delayTimer);
+    const listeners = this.closeListeners;
+    this.closeListeners = undefined;
+    if (typeof listeners === 'function') listeners();
+    else if (listeners) for (const listener of listeners) listener();
+  }
 }

@@ -13,14 +13,21 @@ function reallyDestroy(socket: Socket): void {
 export class TcpTracker {
   private readonly sockets = new Set<Socket>();
   private readonly blackholed = new Set<Socket>();
+  /** The `close` listener of every tracked socket (`this` is the socket): one function, not a closure per connection. */
+  private readonly onSocketClose: (this: Socket) => void;
+
+  constructor() {
+    const { sockets, blackholed } = this;
+    this.onSocketClose = function forgetSocket(this: Socket) {
+      sockets.delete(this);
+      blackholed.delete(this);
+    };
+  }
 
   /** Starts tracking a new connection (the http server's `connection` event). */
   track(socket: Socket): void {
     this.sockets.add(socket);
-    socket.once('close', () => {
-      this.sockets.delete(socket);
-      this.blackholed.delete(socket);
-    });
+    socket.on('close', this.onSocketClose);
   }
 
   /** Number of open connections. */

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { HarnessContext, HarnessModule } from '../context.js';
 import { serveSseDownstream } from './carrier-sse.js';
-import { serveWebSocket } from './carrier-ws.js';
+import { WebSocketEndpoint } from './carrier-ws.js';
 import { ChatApp } from './chat-app.js';
 import { CORS_HEADERS, JsonResponder } from './http.js';
 import { SessionStore } from './session-store.js';
@@ -37,7 +37,9 @@ export function createEnvelopeModule(ctx: HarnessContext, tuning: Partial<Envelo
     chat.sessionEnded(session),
   );
   const responder = new JsonResponder(ctx);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: ctx.options.maxFrameBytes });
+  // The endpoint tracks its sockets itself (ws's own tracking adds a closure per client).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: ctx.options.maxFrameBytes, clientTracking: false });
+  const webSockets = new WebSocketEndpoint(store, chat, log);
   const postDeps: PostDeps = { store, app: chat, responder, maxBytes: ctx.options.maxFrameBytes, log };
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL, path: keyof typeof ALLOWED): Promise<void> {
@@ -69,19 +71,19 @@ export function createEnvelopeModule(ctx: HarnessContext, tuning: Partial<Envelo
     },
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) {
       if (url.pathname !== '/rt') return false;
-      wss.handleUpgrade(req, socket, head, (ws) => serveWebSocket(ws, store, chat, log));
+      wss.handleUpgrade(req, socket, head, (ws) => webSockets.serve(ws));
       return true;
     },
     async close() {
       responder.close();
       store.close({ t: 'bye', code: 'server-closing', message: 'the harness is shutting down', retry: true });
-      const sockets = [...wss.clients];
+      const sockets = webSockets.sockets();
       for (const ws of sockets) ws.close(1001, 'server-closing');
       await Promise.race([
         Promise.all(sockets.map((ws) => (ws.readyState === ws.CLOSED ? undefined : new Promise((done) => ws.once('close', done))))),
         new Promise((done) => setTimeout(done, CLOSE_GRACE_MS).unref()),
       ]);
-      for (const ws of wss.clients) ws.terminate();
+      for (const ws of webSockets.sockets()) ws.terminate();
       await new Promise<void>((done) => wss.close(() => done()));
     },
   };

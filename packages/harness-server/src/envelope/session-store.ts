@@ -16,16 +16,30 @@ export interface OpenResult {
   lastSeq: number;
 }
 
-/** Every live session of the `/rt` server, by id. */
+/**
+ * Every live session of the `/rt` server, by id, and their heartbeat: one ticker pings every attached
+ * session each `heartbeatMs`, instead of a timer per session (a session attached between two ticks gets
+ * its first `ping` sooner than `heartbeatMs` after `welcome`; no gap is ever longer).
+ */
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
   private guestCount = 0;
+  private readonly heartbeat: NodeJS.Timeout | undefined;
+  /** `onExpire` of every session: one function, not a closure per session. */
+  private readonly expire = (session: Session) => this.end(session);
 
   constructor(
     private readonly limits: SessionLimits,
     /** Called after a session is gone (expired, or abandoned by a failed resume), so the app can clean up. */
     private readonly onSessionEnd: (session: Session) => void,
-  ) {}
+  ) {
+    if (limits.heartbeatMs > 0) {
+      this.heartbeat = setInterval(() => {
+        for (const session of this.sessions.values()) session.ping();
+      }, limits.heartbeatMs);
+      this.heartbeat.unref();
+    }
+  }
 
   get(id: string): Session | undefined {
     return this.sessions.get(id);
@@ -44,13 +58,14 @@ export class SessionStore {
     const known = request.session === undefined ? undefined : this.sessions.get(request.session);
     if (known?.canResumeFrom(lastSeq)) return { session: known, resumed: true, lastSeq };
     if (known) this.end(known);
-    const session = new Session(newSessionId(), `guest-${++this.guestCount}`, this.limits, (expired) => this.end(expired));
+    const session = new Session(newSessionId(), `guest-${++this.guestCount}`, this.limits, this.expire);
     this.sessions.set(session.id, session);
     return { session, resumed: false, lastSeq: 0 };
   }
 
-  /** Ends every session (harness shutdown). */
+  /** Ends every session and stops the heartbeat (harness shutdown). */
   close(bye: ByeFrame): void {
+    clearInterval(this.heartbeat);
     for (const session of this.sessions.values()) session.dispose(bye);
     this.sessions.clear();
   }

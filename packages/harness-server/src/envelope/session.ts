@@ -8,7 +8,7 @@ export interface SessionLimits {
   replayWindow: number;
   /** How long a detached session is kept, in ms. Default 120,000. */
   detachedTtlMs: number;
-  /** Interval of `ping` frames while attached, in ms. */
+  /** Interval of `ping` frames while attached, in ms (the store's one heartbeat ticker sends them). */
   heartbeatMs: number;
 }
 
@@ -18,6 +18,8 @@ export type EventOutcome = { args: unknown[] } | { error: { code: EnvelopeErrorC
 /**
  * One envelope session: its sequence counter, replay window, processed-cid cursor, and the carrier it
  * is attached to (at most one). Frames emitted while detached are only logged, and replayed on resume.
+ * An idle attached session holds no timer and no log array: the store pings every session from one
+ * ticker, and the replay window is created with the first sequenced frame.
  */
 export class Session {
   /** Last sequence id assigned. */
@@ -26,9 +28,9 @@ export class Session {
   rcid = 0;
   nick: string;
   room: string | undefined;
-  private readonly log: SequencedFrame[] = [];
+  /** The replay window; undefined until the first sequenced frame. */
+  private log: SequencedFrame[] | undefined;
   private carrier: Carrier | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
   private expiry: NodeJS.Timeout | undefined;
   private disposed = false;
 
@@ -36,7 +38,7 @@ export class Session {
     readonly id: string,
     nick: string,
     private readonly limits: SessionLimits,
-    /** Called once when the detached session outlives `detachedTtlMs`. */
+    /** Called once when the detached session outlives `detachedTtlMs` (one function shared by every session). */
     private readonly onExpire: (session: Session) => void,
   ) {
     this.nick = nick;
@@ -53,16 +55,16 @@ export class Session {
 
   /** Whether every frame after `lastSeq` is still in the replay window. */
   canResumeFrom(lastSeq: number): boolean {
-    return lastSeq <= this.seq && lastSeq >= this.seq - this.log.length;
+    return lastSeq <= this.seq && lastSeq >= this.seq - (this.log?.length ?? 0);
   }
 
   /**
    * Makes `carrier` the live downstream: ends the previous one (`bye` `replaced`), sends `welcome`,
-   * replays every logged frame after `lastSeq`, then starts the heartbeat.
+   * then replays every logged frame after `lastSeq`. From now on the store's heartbeat pings it.
    */
   attach(carrier: Carrier, resumed: boolean, lastSeq: number): void {
     const previous = this.carrier;
-    this.stopTimers();
+    this.stopExpiry();
     this.carrier = carrier;
     previous?.end({ t: 'bye', code: 'replaced', message: `session moved to another ${carrier.kind} connection`, retry: false });
     const cursor = resumed ? lastSeq : 0;
@@ -70,20 +72,21 @@ export class Session {
       { t: 'welcome', v: PROTOCOL_VERSION, session: this.id, resumed, seq: this.seq, rcid: this.rcid, hb: this.limits.heartbeatMs },
       this.eventId(cursor),
     );
-    for (const frame of this.log) {
+    for (const frame of this.log ?? []) {
       if (frame.seq > cursor) carrier.send(frame, this.eventId(frame.seq));
     }
-    if (this.limits.heartbeatMs > 0) {
-      this.heartbeat = setInterval(() => this.carrier?.send({ t: 'ping', rcid: this.rcid }), this.limits.heartbeatMs);
-      this.heartbeat.unref();
-    }
+  }
+
+  /** Sends a `ping` (heartbeat) to the live carrier; a detached session has nothing to ping. */
+  ping(): void {
+    this.carrier?.send({ t: 'ping', rcid: this.rcid });
   }
 
   /** Called when `carrier` closed; does nothing if the session has moved on to another carrier. */
   detach(carrier: Carrier): void {
     if (this.carrier !== carrier || this.disposed) return;
     this.carrier = undefined;
-    this.stopTimers();
+    this.stopExpiry();
     this.startExpiry();
   }
 
@@ -109,7 +112,7 @@ export class Session {
   dispose(bye?: ByeFrame): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.stopTimers();
+    this.stopExpiry();
     const carrier = this.carrier;
     this.carrier = undefined;
     carrier?.end(bye);
@@ -119,8 +122,9 @@ export class Session {
     if (this.disposed) return;
     this.seq += 1;
     frame.seq = this.seq;
-    this.log.push(frame);
-    if (this.log.length > this.limits.replayWindow) this.log.shift();
+    const log = (this.log ??= []);
+    log.push(frame);
+    if (log.length > this.limits.replayWindow) log.shift();
     this.carrier?.send(frame, this.eventId(frame.seq));
   }
 
@@ -136,10 +140,8 @@ export class Session {
     this.expiry.unref();
   }
 
-  private stopTimers(): void {
-    clearInterval(this.heartbeat);
+  private stopExpiry(): void {
     clearTimeout(this.expiry);
-    this.heartbeat = undefined;
     this.expiry = undefined;
   }
 }

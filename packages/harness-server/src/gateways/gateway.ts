@@ -44,9 +44,16 @@ export class Gateway {
   /** Configured gateways start automatically (Lucee's startup mode "Automatic"). */
   private state: GatewayState = 'running';
   private readonly connections = new Map<string, WebSocket>();
+  /** The id of every socket until it closes (also after `stop()` forgot it, while it is closing). */
+  private readonly ids = new Map<WebSocket, string>();
   private readonly pendingIds = new WeakMap<IncomingMessage, string>();
   private readonly wss: WebSocketServer;
   private nextConnection = 1;
+  // Listeners shared by every socket of the gateway (`ws` calls them with the socket as `this`), so an
+  // idle connection holds no closures.
+  private readonly onSocketMessage: (this: WebSocket, data: RawData, isBinary: boolean) => void;
+  private readonly onSocketClose: (this: WebSocket, code: number) => void;
+  private readonly onSocketError: (this: WebSocket, error: Error) => void;
 
   constructor(
     readonly id: string,
@@ -56,6 +63,18 @@ export class Gateway {
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes, clientTracking: false });
     this.wss.on('headers', (headers, req) => headers.push(`${CONNECTION_ID_HEADER}: ${this.pendingIds.get(req) ?? ''}`));
+    const onMessage = (ws: WebSocket, data: RawData, isBinary: boolean) => this.onClientMessage(ws, data, isBinary);
+    const onClose = (ws: WebSocket, code: number) => this.onClose(ws, code);
+    const onError = (ws: WebSocket, error: Error) => this.log(`gateway ${this.id}: ${this.ids.get(ws) ?? '?'} error: ${error.message}`);
+    this.onSocketMessage = function (data, isBinary) {
+      onMessage(this, data, isBinary);
+    };
+    this.onSocketClose = function (code) {
+      onClose(this, code);
+    };
+    this.onSocketError = function (error) {
+      onError(this, error);
+    };
   }
 
   get running(): boolean {
@@ -111,14 +130,17 @@ export class Gateway {
 
   private onOpen(connectionId: string, ws: WebSocket): void {
     this.connections.set(connectionId, ws);
+    this.ids.set(ws, connectionId);
     this.log(`gateway ${this.id}: ${connectionId} open (${this.connections.size} connected)`);
-    ws.on('error', (error) => this.log(`gateway ${this.id}: ${connectionId} error: ${error.message}`));
-    ws.on('message', (data, isBinary) => this.onClientMessage(connectionId, ws, data, isBinary));
-    ws.on('close', (code) => this.onClose(connectionId, ws, code));
+    ws.on('error', this.onSocketError);
+    ws.on('message', this.onSocketMessage);
+    ws.on('close', this.onSocketClose);
     if (this.running) this.callListener('onClientOpen', this.event(connectionId, ''));
   }
 
-  private onClientMessage(connectionId: string, ws: WebSocket, raw: RawData, isBinary: boolean): void {
+  private onClientMessage(ws: WebSocket, raw: RawData, isBinary: boolean): void {
+    const connectionId = this.ids.get(ws);
+    if (connectionId === undefined) return;
     if (isBinary) {
       this.log(`gateway ${this.id}: ${connectionId} sent a binary frame; closing 1003`);
       ws.close(1003, 'text frames only');
@@ -130,9 +152,11 @@ export class Gateway {
     if (this.callListener('onMessage', data)) this.deliver(data, connectionId);
   }
 
-  private onClose(connectionId: string, ws: WebSocket, code: number): void {
+  private onClose(ws: WebSocket, code: number): void {
+    const connectionId = this.ids.get(ws);
+    this.ids.delete(ws);
     // After stop() the connection is already forgotten and the listener already told.
-    if (this.connections.get(connectionId) !== ws) return;
+    if (connectionId === undefined || this.connections.get(connectionId) !== ws) return;
     this.connections.delete(connectionId);
     this.log(`gateway ${this.id}: ${connectionId} closed (${code})`);
     if (this.running) this.callListener('onClientClose', this.event(connectionId, ''));
@@ -195,6 +219,7 @@ export class Gateway {
   close(): void {
     for (const ws of this.connections.values()) ws.terminate();
     this.connections.clear();
+    this.ids.clear();
     this.wss.close();
   }
 }
