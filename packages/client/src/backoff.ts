@@ -1,8 +1,9 @@
 /**
- * Reconnect delays. The defaults were picked by simulating a 2 s outage with full jitter: with
- * `initialDelayMs` 100 and `factor` 1.25 the median time from the server coming back to the next
- * attempt is about 270 ms (p90 about 670 ms), while a long outage settles at one attempt every
- * ~2.5 s per client (cap 5 s, full jitter spreads clients apart: no reconnect storm).
+ * Reconnect delays. The window grows with the attempt count AND is kept within a fifth of the outage
+ * so far: refused attempts are cheap, so counting attempts alone lets ten rounds of a 2 s outage
+ * widen the window to ~800 ms by the time the server is back. With the outage bound a 2 s outage
+ * ends with a window of ~400 ms (median wait ~225 ms, arrivals still spread over it: no storm), while
+ * a long outage still settles at one attempt every ~2.5 s per client (cap 5 s after 25 s).
  */
 export interface BackoffOptions {
   /** Upper bound of the first delay, in ms. @default 100 */
@@ -23,14 +24,19 @@ export interface BackoffOptions {
 
 export type ResolvedBackoff = Required<BackoffOptions>;
 
+/** The window never exceeds the outage so far divided by this (see above). */
+const OUTAGE_SHARE = 5;
+
 /**
  * The delay before reconnect attempt `attempt` (0 for the first): full jitter between the floor and
- * `cap = min(maxDelayMs, initialDelayMs * factor^attempt)`, never below `minDelayMs`, and never below
- * a delay the server asked for (`retryAfterMs`). `random` returns a number in [0, 1).
+ * `cap = min(maxDelayMs, initialDelayMs * factor^attempt, max(initialDelayMs, outageMs / 5))`, never
+ * below `minDelayMs`, and never below a delay the server asked for (`retryAfterMs`). `outageMs` is
+ * the time since the first failure of this outage. `random` returns a number in [0, 1).
  */
-export function backoffDelay(attempt: number, options: ResolvedBackoff, random: () => number, retryAfterMs = 0): number {
+export function backoffDelay(attempt: number, options: ResolvedBackoff, random: () => number, retryAfterMs = 0, outageMs = Infinity): number {
   const floor = options.minDelayMs;
-  const cap = Math.max(floor, Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** attempt));
+  const { initialDelayMs } = options;
+  const cap = Math.max(floor, Math.min(options.maxDelayMs, initialDelayMs * options.factor ** attempt, Math.max(initialDelayMs, outageMs / OUTAGE_SHARE)));
   const share = 1 - options.jitter + options.jitter * random();
   return Math.max(floor + share * (cap - floor), retryAfterMs);
 }

@@ -59,6 +59,8 @@ export function createConnection(
   let supported: boolean[] = [];
   /** Failed reconnect rounds since the last stable connection. */
   let failures = 0;
+  /** When the first failure of the current outage happened (bounds the backoff window). */
+  let failingSince = 0;
   let flapped = createFlapDetector();
   let wasOpen = false;
   let unsubscribe: (() => void) | undefined;
@@ -98,7 +100,8 @@ export function createConnection(
       const error = new ConnectionError('max-attempts', `gave up after ${backoff.maxAttempts} reconnect attempts`, { cause: reason.error });
       return terminate(failure('max-attempts', error, true));
     }
-    const delayMs = backoffDelay(failures - 1, backoff, options.random, reason.retryAfterMs);
+    if (failures == 1) failingSince = clock.now();
+    const delayMs = backoffDelay(failures - 1, backoff, options.random, reason.retryAfterMs, clock.now() - failingSince);
     set({ type: 'retry', attempt: failures, delayMs, reason: reason.reason });
     report('reconnecting', { attempt: failures, delayMs, reason: reason.reason, error: reason.error });
     rounds.schedule(from, delayMs);

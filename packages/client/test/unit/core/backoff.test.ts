@@ -19,6 +19,15 @@ describe('backoffDelay', () => {
     expect(caps.map(Math.round)).toEqual([100, 200, 400, 800, 1000, 1000, 1000]);
   });
 
+  it('keeps the window within a fifth of the outage so far, so a short outage ends with a narrow window', () => {
+    const top = () => 0.999999;
+    // Ten cheap refused rounds into a 2 s outage: the attempt count alone would allow 1000 ms.
+    expect(backoffDelay(9, options, top, 0, 2000)).toBeCloseTo(400, 0);
+    expect(backoffDelay(9, options, top, 0, 100)).toBeCloseTo(100, 0); // never below initialDelayMs
+    expect(backoffDelay(9, options, top, 0, 60_000)).toBeCloseTo(1000, 0); // long outages reach maxDelayMs
+    expect(backoffDelay(1, options, top, 0, 60_000)).toBeCloseTo(200, 0); // and still grow by attempts
+  });
+
   it('never returns zero or less than the floor, whatever random returns', () => {
     for (let attempt = 0; attempt < 30; attempt++) {
       for (const r of [0, 1e-9, 0.3, 0.7, 0.999]) {

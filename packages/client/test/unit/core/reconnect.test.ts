@@ -33,12 +33,21 @@ describe('reconnect', () => {
     expect(delays.every((delay) => delay >= 50)).toBe(true);
     expect(of('reconnecting').map((e) => e.attempt)).toEqual([1, 2, 3, 4, 5, 6]);
     const upper = setup({ ...single, random: () => 0.999999 });
-    for (let round = 0; round < 4; round++) {
+    for (let round = 0; round < 40; round++) {
       upper.ws.last!.drop({ reason: 'refused' });
       upper.sse.last!.drop({ reason: 'network' });
       upper.clock.advance(upper.of('reconnecting').at(-1)!.delayMs);
     }
-    expect(upper.of('reconnecting').map((e) => Math.round(e.delayMs))).toEqual([100, 125, 156, 195]);
+    const upperDelays = upper.of('reconnecting').map((e) => e.delayMs);
+    // The window grows with the outage: never wider than a fifth of it (nor than 100 * 1.25^attempt), up to 5 s.
+    let outage = 0;
+    for (const [attempt, delay] of upperDelays.entries()) {
+      expect(delay).toBeLessThanOrEqual(Math.min(100 * 1.25 ** attempt, Math.max(100, outage / 5)) + 1);
+      outage += delay;
+    }
+    expect(upperDelays.slice(0, 4).map(Math.round)).toEqual([100, 100, 100, 100]);
+    expect(upperDelays.at(-1)).toBeGreaterThan(1000);
+    expect(upperDelays).toEqual([...upperDelays].sort((a, b) => a - b));
   });
 
   it('never loops without delay when every endpoint fails synchronously (no reconnect storm)', () => {
@@ -56,7 +65,8 @@ describe('reconnect', () => {
     const delays = of('reconnecting').map((e) => e.delayMs);
     expect(Math.min(...delays)).toBeGreaterThanOrEqual(50);
     expect(delays.length).toBeGreaterThan(10);
-    expect(delays.length).toBeLessThan(60);
+    // A zero-delay loop would make thousands of rounds; the backoff makes about 60 in a minute.
+    expect(delays.length).toBeLessThan(90);
     expect(ws.transports.length).toBe(delays.length); // one round per delay: the last retry is still pending
   });
 
