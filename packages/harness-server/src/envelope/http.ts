@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { HarnessContext } from '../context.js';
 
 /** CORS headers of every `/rt` answer: the demo page and browser tests come from another origin. */
@@ -7,41 +7,6 @@ export const CORS_HEADERS = {
   'access-control-allow-headers': 'content-type, last-event-id',
   'access-control-allow-methods': 'GET, POST, OPTIONS',
 } as const;
-
-export type BodyResult = { ok: true; text: string } | { ok: false; tooLarge: true };
-
-/**
- * Reads a request body up to `limit` bytes. Past the limit the rest is drained unread (so the client
- * can still read a 413), and `tooLarge` is returned.
- */
-export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
-      resolve({ ok: false, tooLarge: true });
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      if (tooLarge) return;
-      size += chunk.length;
-      if (size > limit) {
-        tooLarge = true;
-        chunks.length = 0;
-        resolve({ ok: false, tooLarge: true });
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!tooLarge) resolve({ ok: true, text: Buffer.concat(chunks).toString('utf8') });
-    });
-    req.on('error', reject);
-  });
-}
 
 /** Writes JSON answers after the `delay` fault's first-byte delay; `close()` drops the pending ones. */
 export class JsonResponder {

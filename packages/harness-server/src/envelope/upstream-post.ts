@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatApp, PushRequest } from './chat-app.js';
 import { dispatchClientFrame } from './dispatch.js';
 import { isRecord, validateClientFrame } from './frames.js';
-import { readBody } from './http.js';
+import { HttpError, readBody } from '../http-util.js';
 import type { JsonResponder } from './http.js';
 import type { SessionStore } from './session-store.js';
 
@@ -77,14 +77,17 @@ const NO_BODY = Symbol('no body');
 
 /** Reads and parses the JSON body, or answers 413 / 400 and returns `NO_BODY`. */
 async function readJson(deps: PostDeps, req: IncomingMessage, res: ServerResponse): Promise<unknown> {
-  const body = await readBody(req, deps.maxBytes);
-  if (!body.ok) {
+  let text: string;
+  try {
+    text = (await readBody(req, deps.maxBytes)).toString('utf8');
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
     deps.log(`envelope: refused a POST ${req.url ?? ''} body over ${deps.maxBytes} bytes`);
-    deps.responder.error(res, 413, 'too-large', `the body is over the frame limit of ${deps.maxBytes} bytes`);
+    deps.responder.error(res, error.status, error.code, `the body is over the frame limit of ${deps.maxBytes} bytes`, error.headers);
     return NO_BODY;
   }
   try {
-    return JSON.parse(body.text) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     deps.log(`envelope: POST ${req.url ?? ''} body is not JSON`);
     deps.responder.error(res, 400, 'bad-json', 'the body is not valid JSON');
