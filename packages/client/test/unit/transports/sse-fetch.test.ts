@@ -1,20 +1,12 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ProtocolError } from '../../../src/errors.js';
 import { createLineEndings, parseRetryAfter } from '../../../src/transports/sse-fetch.js';
 import { createSse, eventStream, liveStream, type Recorded } from './sse-helpers.js';
+import { useMswServer } from './msw-server.js';
 
 const URL_ = 'http://sse.test/rt?v=1';
-const server = setupServer();
-const cleanups: (() => void)[] = [];
-
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-  server.resetHandlers();
-});
-afterAll(() => server.close());
+const { server, cleanups } = useMswServer();
 
 function serve(respond: (request: Request) => Response | Promise<Response>): Request[] {
   const requests: Request[] = [];

@@ -1,20 +1,12 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectionError } from '../../../src/errors.js';
 import { envelope } from '../../../src/protocol/envelope.js';
 import type { OutboundFrame } from '../../../src/transports/transport.js';
 import { createSse } from './sse-helpers.js';
+import { useMswServer } from './msw-server.js';
 
-const server = setupServer();
-const cleanups: (() => void)[] = [];
-
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-  server.resetHandlers();
-});
-afterAll(() => server.close());
+const { server, cleanups } = useMswServer();
 
 interface Posted {
   url: URL;

@@ -1,9 +1,9 @@
 import { ws, type WebSocketHandlerConnection } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createClient, createFakeClock, createFakeEnvironment, ProtocolError, type Client, type LifecycleEvents } from '../../../src/index.js';
 import type { TransportCloseInfo } from '../../../src/transports/transport.js';
 import { websocket } from '../../../src/transports/websocket.js';
+import { useMswServer } from './msw-server.js';
 
 // msw's ws.link() patches the global WebSocket (set from the `ws` package by test/setup-node.ts): the
 // transport and a whole client meet a mock server speaking the envelope protocol (PROTOCOL.md) with no
@@ -11,15 +11,7 @@ import { websocket } from '../../../src/transports/websocket.js';
 
 const URL_ = 'ws://rt.test/rt';
 const link = ws.link(URL_);
-const server = setupServer();
-const cleanups: (() => void)[] = [];
-
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-  server.resetHandlers();
-});
-afterAll(() => server.close());
+const { server, cleanups } = useMswServer();
 
 type Frame = Record<string, unknown>;
 
