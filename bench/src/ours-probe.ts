@@ -5,12 +5,12 @@ import { assertClientSource, clientSourceEntry } from './bundler.js';
 import { Unavailable } from './results.js';
 
 interface ClientModule {
-  connect(url: string, options: Record<string, unknown>): { close(): void };
+  connectSocketIo(url: string, options: Record<string, unknown>): { close(): void };
 }
 
 let cached: Promise<void> | undefined;
 
-/** Resolves when `connect(url, { protocol: 'socket.io' })` works; otherwise rejects with `Unavailable`. */
+/** Resolves when `connectSocketIo(url)` works; otherwise rejects with `Unavailable`. */
 export function assertSocketIoEndpoint(): Promise<void> {
   cached ??= (async () => {
     assertClientSource();
@@ -21,7 +21,7 @@ export function assertSocketIoEndpoint(): Promise<void> {
       throw new Unavailable('missing', `MISSING: our client does not load: ${(error as Error).message}`);
     }
     try {
-      client.connect('http://127.0.0.1:9/', { protocol: 'socket.io', autoConnect: false }).close();
+      client.connectSocketIo('http://127.0.0.1:9/', { autoConnect: false }).close();
     } catch (error) {
       throw new Unavailable('pending', `PENDING: ${(error as Error).message}`);
     }

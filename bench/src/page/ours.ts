@@ -1,5 +1,5 @@
 // Page script 2: @unisocket/client (bundled from its source) as peers, watchers and the fallback trial.
-import { connect, createClient, sse, websocket, type Client } from '@unisocket/client';
+import { connect, connectSocketIo, createClient, sse, websocket, type Client } from '@unisocket/client';
 import { PAYLOAD } from './payload.js';
 import type { Peer, WatchEvent, Watcher } from './types.js';
 
@@ -70,7 +70,7 @@ bench.peers['ours-default'] = (url) => ourPeer(() => connect(url));
 bench.peers['ours-ws'] = (url) => ourPeer(() => createClient({ endpoints: [websocket(rt(url))] }));
 bench.peers['ours-sse'] = (url) => ourPeer(() => createClient({ endpoints: [sse(rt(url))] }));
 // WebSocket only, as the socket.io-client it is compared with (`transports: ['websocket']`).
-bench.peers['ours-socket.io'] = (url) => ourPeer(() => connect(url, { protocol: 'socket.io', transports: ['websocket'] }));
+bench.peers['ours-socket.io'] = (url) => ourPeer(() => connectSocketIo(url, { transports: ['websocket'] }));
 
 /** `connect(url)` with every default. */
 bench.watchers['unisocket'] = (url): Watcher => {

@@ -10,7 +10,7 @@ export { websocket, type WebSocketEndpointOptions } from './transports/websocket
 export { sse, type SseEndpointOptions } from './transports/sse.js';
 export { socketio } from './socketio.js';
 export type { SocketIoEndpointOptions, SocketIoTransport } from './socketio-options.js';
-export type { SocketIoConnectOptions } from './socketio-connect.js';
+export { connectSocketIo, type SocketIoConnectOptions } from './socketio-connect.js';
 export { envelope } from './protocol/envelope.js';
 export { raw, type RawProtocolOptions } from './protocol/raw.js';
 export type { ProtocolOption } from './protocol/resolve.js';

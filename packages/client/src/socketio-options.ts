@@ -3,8 +3,7 @@ import { check, checkKnown, isOneOf, isRecordSource } from './transports/check.j
 import type { Platform } from './transports/transport.js';
 import { absoluteUrl } from './transports/url.js';
 
-// The options of the Socket.IO endpoints, checked without loading the socket.io code (connect() loads
-// that on the first attempt).
+// The options of the Socket.IO endpoints, checked when the endpoints are built.
 
 /** The carriers of an Engine.IO session. */
 export type SocketIoTransport = 'websocket' | 'polling';

@@ -1,6 +1,6 @@
 import type { Endpoint, ValueSource } from './endpoint.js';
 import { socketIoProtocol } from './protocol/socketio.js';
-import { planSocketIo, socketIoLabel, socketIoSupported, type SocketIoEndpointOptions, type SocketIoPlan } from './socketio-options.js';
+import { planSocketIo, socketIoLabel, socketIoSupported, type SocketIoEndpointOptions } from './socketio-options.js';
 import { createEngineIoTransport } from './transports/engineio-transport.js';
 
 const resolve = <T>(source: ValueSource<T> | undefined): T | Promise<T> | undefined =>
@@ -12,11 +12,7 @@ const resolve = <T>(source: ValueSource<T> | undefined): T | Promise<T> | undefi
  * to `createClient({ endpoints: socketio(url) })`. Throws a `TypeError` naming a bad option.
  */
 export function socketio(url: string, options: SocketIoEndpointOptions = {}): Endpoint[] {
-  return socketIoEndpoints(planSocketIo(url, options));
-}
-
-/** The endpoints of checked options. */
-export function socketIoEndpoints(plan: SocketIoPlan): Endpoint[] {
+  const plan = planSocketIo(url, options);
   let auth: Record<string, unknown> | undefined;
   const protocol = socketIoProtocol(plan.namespace, () => auth);
   // The attempt resolves `query` just before it creates its codec: the fresh `auth` goes with it.

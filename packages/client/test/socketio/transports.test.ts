@@ -93,16 +93,16 @@ describe('WebSocket first, polling as the fallback', () => {
   });
 });
 
-describe("connect(url, { protocol: 'socket.io' })", () => {
-  it('loads the socket.io code on the first attempt and talks to the namespace of the URL', async () => {
-    const { connect } = await import('../../src/connect.js');
-    const client = connect(`${harness.url}/chat`, { protocol: 'socket.io', eio: 4, fallbackMemory: false });
+describe('connectSocketIo(url)', () => {
+  it('talks to the namespace of the URL with the policy options beside the socket.io ones', async () => {
+    const { connectSocketIo } = await import('../../src/socketio-connect.js');
+    const client = connectSocketIo(`${harness.url}/chat`, { eio: 4, fallbackMemory: false });
     const welcome = new Promise<unknown>((resolve) => client.once('message', resolve));
     try {
       await new Promise((resolve) => client.lifecycle.once('open', resolve));
       expect(await welcome).toMatch(/^Welcome to \/chat/);
       expect(client.transport).toBe('websocket');
-      expect(await client.emitWithAck('echo', 'via connect')).toBe('via connect');
+      expect(await client.emitWithAck('echo', 'via connectSocketIo')).toBe('via connectSocketIo');
     } finally {
       client.close();
     }

@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   connect,
+  connectSocketIo,
   createClient,
   createFakeEndpoint,
   type Client,
@@ -108,9 +109,9 @@ describe('Client typing', () => {
     createClient({ endpoints: [], outbox: { overflow: 'drop-newest' } });
     // @ts-expect-error: heartbeat is an object or false
     createClient({ endpoints: [], heartbeat: true });
+    connectSocketIo('http://x', { eio: 3, backoff: { maxDelayMs: 1000 } });
+    // @ts-expect-error: connect() speaks the envelope; Socket.IO is connectSocketIo()
     connect('http://x', { protocol: 'socket.io' });
-    // @ts-expect-error: unknown protocol
-    connect('http://x', { protocol: 'mqtt' });
   });
 
   it('types request errors with a code union', () => {

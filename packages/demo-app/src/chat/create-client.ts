@@ -1,4 +1,4 @@
-import { connect, createClient, sse, websocket, type Client, type PolicyOptions } from '@unisocket/client';
+import { connect, connectSocketIo, createClient, sse, websocket, type Client, type PolicyOptions } from '@unisocket/client';
 import type { DemoConfig, Tuning } from '../config.js';
 
 /** The connection policy the URL's tuning knobs ask for; everything else keeps the client's defaults. */
@@ -16,7 +16,7 @@ export function policyFrom(tuning: Tuning): PolicyOptions {
  * One client per transport mode, all against the same server:
  * - `auto`: `connect(server)`, the envelope protocol on `/rt` over WebSocket with SSE fallback;
  * - `websocket` / `sse`: the same protocol pinned to one carrier;
- * - `socketio`: `connect(server, { protocol: 'socket.io' })`;
+ * - `socketio`: `connectSocketIo(server)`;
  * - `gateway`: raw strings on the Lucee gateway `ws://server/gateways/{room}`;
  * - `cfml`: raw SSE from `/sse/{room}` (custom `cfmlMessage` events), POSTing `message=` to the same URL.
  */
@@ -32,7 +32,7 @@ export function createDemoClient(config: DemoConfig, tuning: Tuning): Client {
     case 'sse':
       return createClient({ ...policy, endpoints: [sse(rt)] });
     case 'socketio':
-      return connect(server, { ...policy, protocol: 'socket.io' });
+      return connectSocketIo(server, policy);
     case 'gateway':
       return createClient({ ...policy, endpoints: [websocket(`${server}/gateways/${encodeURIComponent(room)}`, { protocol: 'raw' })] });
     case 'cfml': {

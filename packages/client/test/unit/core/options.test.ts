@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../../src/client.js';
 import { connect } from '../../../src/connect.js';
+import { connectSocketIo } from '../../../src/socketio-connect.js';
 import { createFakeEndpoint } from '../../../src/fake-transport.js';
 import { resolveOptions, type ClientOptions } from '../../../src/options.js';
 
@@ -72,10 +73,11 @@ describe('options', () => {
     expect(() => client.withSignal({} as AbortSignal)).toThrowError('option "signal"');
   });
 
-  it('connect() checks socket.io options at once and rejects other protocols', () => {
-    expect(connect('http://localhost:1/', { protocol: 'socket.io', autoConnect: false }).state.status).toBe('idle');
-    expect(() => connect('http://localhost:1/', { protocol: 'socket.io', eio: 5 as 4, autoConnect: false })).toThrowError('option "eio"');
-    expect(() => connect('http://localhost:1/', { protocol: 'raw' as 'envelope', autoConnect: false })).toThrowError('option "protocol"');
+  it('connect() and connectSocketIo() check their options at once', () => {
+    expect(connectSocketIo('http://localhost:1/', { autoConnect: false }).state.status).toBe('idle');
+    expect(() => connectSocketIo('http://localhost:1/', { eio: 5 as 4, autoConnect: false })).toThrowError('option "eio"');
+    expect(() => connectSocketIo('http://localhost:1/', { backoff: { jitter: 2 }, autoConnect: false })).toThrowError('option "backoff.jitter"');
+    expect(() => connect('http://localhost:1/', { protocol: 'socket.io', autoConnect: false } as object)).toThrowError('unknown option "protocol"');
     expect(() => connect('http://localhost:1/', { backoff: { factor: 0 }, autoConnect: false })).toThrowError('option "backoff.factor"');
   });
 });

@@ -1,0 +1,60 @@
+// What each source file costs a bundle, in gzip bytes: the bundle's modules are minified one by one
+// and concatenated in bundle order; a file's cost is how much the gzip of the whole shrinks when that
+// file is left out. Approximate (the real build minifies across modules), but it ranks files by what
+// removing or slimming them would save, which raw sizes before minification do not.
+//
+// CLI: `pnpm --filter @unisocket/bench size [scenario-id...]` (default: ours-connect).
+import { relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { transform } from 'esbuild';
+import { benchDir, clientSourceEntry } from './bundler.js';
+
+export interface FileCost {
+  file: string;
+  /** Bytes after minifying the file alone. */
+  minified: number;
+  /** Gzip bytes the bundle loses without this file. */
+  gzipCost: number;
+}
+
+const ENTRY_ID = '\0size-entry.ts';
+const gzip = (code: string) => gzipSync(code, { level: 9 }).byteLength;
+
+/** Every module of the up-front chunk of `entrySource` (built as in `bundleSnippet`), with its gzip cost. */
+export async function gzipCostByFile(entrySource: string): Promise<{ total: number; files: FileCost[] }> {
+  const { build } = await import('vite');
+  const result = await build({
+    configFile: false,
+    logLevel: 'silent',
+    root: benchDir,
+    mode: 'production',
+    resolve: { alias: [{ find: /^@unisocket\/client$/, replacement: clientSourceEntry }] },
+    plugins: [{ name: 'size-entry', resolveId: (id) => (id === 'size-entry' ? ENTRY_ID : undefined), load: (id) => (id === ENTRY_ID ? entrySource : undefined) }],
+    build: { write: false, minify: false, modulePreload: false, copyPublicDir: false, reportCompressedSize: false, rolldownOptions: { input: 'size-entry' } },
+  });
+  const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => ('output' in r ? r.output : []));
+  const entry = outputs.find((output) => output.type === 'chunk' && output.isEntry);
+  if (!entry || entry.type !== 'chunk') throw new Error('vite produced no entry chunk');
+  const modules: { file: string; code: string }[] = [];
+  for (const [id, module] of Object.entries(entry.modules)) {
+    const { code } = await transform(module.code ?? '', { minify: true, loader: 'js' });
+    const file = id.startsWith('\0') ? id.slice(1) : relative(`${benchDir}/..`, id).replace(/^.*node_modules\//, 'node_modules/');
+    modules.push({ file, code });
+  }
+  const joined = (skip?: number) => modules.filter((_, index) => index !== skip).map((module) => module.code).join('');
+  const total = gzip(joined());
+  const files = modules.map(({ file, code }, index) => ({ file, minified: code.length, gzipCost: total - gzip(joined(index)) }));
+  return { total, files: files.sort((a, b) => b.gzipCost - a.gzipCost) };
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/src\//, '/src/'))) {
+  const { OURS, ANCHORS } = await import('./groups/bundle-size.js');
+  const ids = process.argv.slice(2);
+  for (const id of ids.length ? ids : ['ours-connect']) {
+    const scenario = [...OURS, ...ANCHORS].find((candidate) => candidate.id === id);
+    if (!scenario) throw new Error(`unknown scenario "${id}"; one of: ${[...OURS, ...ANCHORS].map((s) => s.id).join(', ')}`);
+    const { total, files } = await gzipCostByFile(scenario.code);
+    console.log(`\n${id}: ~${total} B gzip (modules minified one by one)\n${'gzip cost'.padStart(9)} ${'minified'.padStart(8)}  file`);
+    for (const file of files) console.log(`${String(file.gzipCost).padStart(9)} ${String(file.minified).padStart(8)}  ${file.file}`);
+  }
+}
