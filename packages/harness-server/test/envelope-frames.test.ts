@@ -204,16 +204,21 @@ describe('envelope /rt over SSE + POST', () => {
     expect(await postFrames(server!.url, session, [])).toEqual({ status: 200, json: { rcid: 0 } });
   });
 
-  it('answers other methods with 405 and an allow header', async () => {
+  it('answers other methods with 405 and an allow header, and preflights with the CORS methods', async () => {
     await start();
     const put = await fetch(`${server!.url}/rt`, { method: 'PUT', body: '[]' });
     expect(put.status).toBe(405);
-    expect(put.headers.get('allow')).toBe('GET, POST, OPTIONS');
-    await put.body?.cancel();
+    expect(put.headers.get('allow')).toBe('GET, POST');
+    expect(await put.json()).toMatchObject({ error: { code: 'method-not-allowed' } });
     const get = await fetch(`${server!.url}/rt/push`);
     expect(get.status).toBe(405);
-    expect(get.headers.get('allow')).toBe('POST, OPTIONS');
+    expect(get.headers.get('allow')).toBe('POST');
     await get.body?.cancel();
+    const preflight = await fetch(`${server!.url}/rt`, { method: 'OPTIONS', headers: { origin: 'http://page.test', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, POST, OPTIONS');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('last-event-id');
   });
 
   it('answers an injected SSE status fault instead of a stream, without opening a session', async () => {

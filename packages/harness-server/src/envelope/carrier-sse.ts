@@ -5,8 +5,7 @@ import type { SseStream } from '../sse-stream.js';
 import type { Carrier } from './carrier.js';
 import { PROTOCOL_VERSION } from './frames.js';
 import type { ByeFrame, ServerFrame } from './frames.js';
-import { CORS_HEADERS } from './http.js';
-import type { JsonResponder } from './http.js';
+import { HttpError } from '../http-util.js';
 import type { OpenRequest, SessionStore } from './session-store.js';
 
 /** What the browser's `EventSource` is told to wait before reconnecting on its own. */
@@ -16,17 +15,12 @@ const SSE_RETRY_MS = 1000;
 export function serveSseDownstream(
   ctx: HarnessContext,
   store: SessionStore,
-  responder: JsonResponder,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
 ): void {
   const request = parseResumeRequest(url, req.headers['last-event-id']);
-  if ('error' in request) {
-    responder.error(res, 400, request.error.code, request.error.message);
-    return;
-  }
-  for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+  if ('error' in request) throw new HttpError(400, request.error.code, request.error.message);
   const stream = openSseStream(ctx, req, res);
   if (!stream) return; // an `sse-status` fault answered instead
   stream.retry(SSE_RETRY_MS);

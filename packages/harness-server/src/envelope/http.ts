@@ -1,40 +1,37 @@
 import type { ServerResponse } from 'node:http';
 import type { HarnessContext } from '../context.js';
+import { sendError, sendJson, type HttpError } from '../http-util.js';
 
-/** CORS headers of every `/rt` answer: the demo page and browser tests come from another origin. */
-export const CORS_HEADERS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-headers': 'content-type, last-event-id',
-  'access-control-allow-methods': 'GET, POST, OPTIONS',
-} as const;
-
-/** Writes JSON answers after the `delay` fault's first-byte delay; `close()` drops the pending ones. */
+/**
+ * The `/rt` HTTP answers go out through the harness's shared `sendJson`/`sendError` (CORS comes
+ * from the server for every route), after the `delay` fault's first-byte delay; `close()` drops the
+ * answers still waiting.
+ */
 export class JsonResponder {
   private readonly pending = new Set<NodeJS.Timeout>();
 
   constructor(private readonly ctx: HarnessContext) {}
 
-  send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    const write = () => {
-      if (res.writableEnded || res.destroyed) return;
-      res.writeHead(status, { ...CORS_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
-      res.end(JSON.stringify(body));
-    };
-    const delay = this.ctx.faults.firstByteDelayMs;
-    if (delay <= 0) {
-      write();
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.pending.delete(timer);
-      write();
-    }, delay);
-    this.pending.add(timer);
+  send(res: ServerResponse, status: number, body: unknown): void {
+    this.later(res, () => sendJson(res, status, body));
   }
 
-  /** `{"error":{"code","message"}}` with the given status. */
-  error(res: ServerResponse, status: number, code: string, message: string, headers?: Record<string, string>): void {
-    this.send(res, status, { error: { code, message } }, headers);
+  /** `{"error":{"code","message"}}` with the error's status and headers. */
+  error(res: ServerResponse, error: HttpError): void {
+    this.later(res, () => sendError(res, error));
+  }
+
+  private later(res: ServerResponse, write: () => void): void {
+    const answer = () => {
+      if (!res.writableEnded && !res.destroyed) write();
+    };
+    const delay = this.ctx.faults.firstByteDelayMs;
+    if (delay <= 0) return answer();
+    const timer = setTimeout(() => {
+      this.pending.delete(timer);
+      answer();
+    }, delay);
+    this.pending.add(timer);
   }
 
   close(): void {

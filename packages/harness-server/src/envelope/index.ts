@@ -5,7 +5,8 @@ import type { HarnessContext, HarnessModule } from '../context.js';
 import { serveSseDownstream } from './carrier-sse.js';
 import { WebSocketEndpoint } from './carrier-ws.js';
 import { ChatApp } from './chat-app.js';
-import { CORS_HEADERS, JsonResponder } from './http.js';
+import { HttpError, requireMethod } from '../http-util.js';
+import { JsonResponder } from './http.js';
 import { SessionStore } from './session-store.js';
 import { servePush, serveUpstreamPost } from './upstream-post.js';
 import type { PostDeps } from './upstream-post.js';
@@ -23,7 +24,6 @@ export const DEFAULT_ENVELOPE_TUNING: EnvelopeTuning = { replayWindow: 1000, det
 /** How long `close()` waits for WebSockets to finish their closing handshake before cutting them. */
 const CLOSE_GRACE_MS = 500;
 
-const ALLOWED = { '/rt': 'GET, POST, OPTIONS', '/rt/push': 'POST, OPTIONS' } as const;
 
 /**
  * The envelope protocol server (PROTOCOL.md): `ws://HOST/rt`, `GET /rt` (SSE), `POST /rt` (upstream
@@ -42,17 +42,14 @@ export function createEnvelopeModule(ctx: HarnessContext, tuning: Partial<Envelo
   const webSockets = new WebSocketEndpoint(store, chat, log);
   const postDeps: PostDeps = { store, app: chat, responder, maxBytes: ctx.options.maxFrameBytes, log };
 
-  async function handle(req: IncomingMessage, res: ServerResponse, url: URL, path: keyof typeof ALLOWED): Promise<void> {
-    const method = req.method ?? 'GET';
-    if (method === 'OPTIONS') {
-      res.writeHead(204, { ...CORS_HEADERS, allow: ALLOWED[path], 'access-control-max-age': '600' }).end();
-    } else if (path === '/rt' && method === 'GET') {
-      serveSseDownstream(ctx, store, responder, req, res, url);
-    } else if (method === 'POST') {
-      await (path === '/rt' ? serveUpstreamPost(postDeps, req, res, url) : servePush(postDeps, req, res));
-    } else {
-      responder.error(res, 405, 'method-not-allowed', `${method} is not allowed on ${path}`, { allow: ALLOWED[path] });
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL, path: '/rt' | '/rt/push'): Promise<void> {
+    if (path === '/rt/push') {
+      requireMethod(req, 'POST');
+      return servePush(postDeps, req, res);
     }
+    requireMethod(req, 'GET', 'POST');
+    if (req.method === 'GET') serveSseDownstream(ctx, store, req, res, url);
+    else await serveUpstreamPost(postDeps, req, res, url);
   }
 
   return {
@@ -63,9 +60,14 @@ export function createEnvelopeModule(ctx: HarnessContext, tuning: Partial<Envelo
       try {
         await handle(req, res, url, path);
       } catch (error) {
-        log(`envelope: ${req.method ?? '?'} ${path} failed: ${error instanceof Error ? error.message : String(error)}`);
-        if (!res.headersSent) responder.error(res, 500, 'internal', 'the envelope server failed on this request');
-        else res.destroy();
+        // Bad requests are answered (after the `delay` fault, as every /rt answer); anything else is our bug.
+        if (error instanceof HttpError && error.status < 500) {
+          if (error.status !== 204) log(`envelope: ${req.method ?? '?'} ${path} → ${error.status} ${error.code}: ${error.message}`);
+          responder.error(res, error);
+        } else {
+          log(`envelope: ${req.method ?? '?'} ${path} failed: ${error instanceof Error ? error.message : String(error)}`);
+          responder.error(res, new HttpError(500, 'internal', 'the envelope server failed on this request'));
+        }
       }
       return true;
     },

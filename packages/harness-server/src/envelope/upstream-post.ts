@@ -21,23 +21,12 @@ export interface PostDeps {
 export async function serveUpstreamPost(deps: PostDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const { store, app, responder, log } = deps;
   const id = url.searchParams.get('session');
-  const json = await readJson(deps, req, res);
-  if (json === NO_BODY) return;
-  if (id === null) {
-    responder.error(res, 400, 'bad-request', 'POST /rt needs ?session=<id> from welcome');
-    return;
-  }
+  const json = await readJson(deps, req);
+  if (id === null) throw new HttpError(400, 'bad-request', 'POST /rt needs ?session=<id> from welcome');
   const session = store.get(id);
-  if (!session) {
-    responder.error(res, 404, 'unknown-session', `unknown session "${id.slice(0, 40)}": open a new one`);
-    return;
-  }
+  if (!session) throw new HttpError(404, 'unknown-session', `unknown session "${id.slice(0, 40)}": open a new one`);
   const frames = Array.isArray(json) ? json : [json];
-  if (!frames.every(isRecord)) {
-    log(`envelope: POST /rt batch of session ${id} holds a non-object`);
-    responder.error(res, 400, 'bad-frame', 'the body must be a frame object or an array of frame objects');
-    return;
-  }
+  if (!frames.every(isRecord)) throw new HttpError(400, 'bad-frame', 'the body must be a frame object or an array of frame objects');
   for (const value of frames) {
     const parsed = validateClientFrame(value);
     if (parsed.ok) {
@@ -52,13 +41,8 @@ export async function serveUpstreamPost(deps: PostDeps, req: IncomingMessage, re
 
 /** `POST /rt/push` `{ name, args?, room? }`: emits an event from outside; answers `{ delivered }`. */
 export async function servePush(deps: PostDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const json = await readJson(deps, req, res);
-  if (json === NO_BODY) return;
-  const push = toPushRequest(json);
-  if (typeof push === 'string') {
-    deps.responder.error(res, 400, 'bad-request', push);
-    return;
-  }
+  const push = toPushRequest(await readJson(deps, req));
+  if (typeof push === 'string') throw new HttpError(400, 'bad-request', push);
   deps.responder.send(res, 200, { delivered: deps.app.push(push) });
 }
 
@@ -73,24 +57,18 @@ function toPushRequest(json: unknown): PushRequest | string {
   return push;
 }
 
-const NO_BODY = Symbol('no body');
-
-/** Reads and parses the JSON body, or answers 413 / 400 and returns `NO_BODY`. */
-async function readJson(deps: PostDeps, req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+/** Reads and parses the JSON body; throws the 413 / 400 to answer. */
+async function readJson(deps: PostDeps, req: IncomingMessage): Promise<unknown> {
   let text: string;
   try {
     text = (await readBody(req, deps.maxBytes)).toString('utf8');
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
-    deps.log(`envelope: refused a POST ${req.url ?? ''} body over ${deps.maxBytes} bytes`);
-    deps.responder.error(res, error.status, error.code, `the body is over the frame limit of ${deps.maxBytes} bytes`, error.headers);
-    return NO_BODY;
+    throw new HttpError(error.status, error.code, `the body is over the frame limit of ${deps.maxBytes} bytes`, error.headers);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    deps.log(`envelope: POST ${req.url ?? ''} body is not JSON`);
-    deps.responder.error(res, 400, 'bad-json', 'the body is not valid JSON');
-    return NO_BODY;
+    throw new HttpError(400, 'bad-json', 'the body is not valid JSON');
   }
 }
