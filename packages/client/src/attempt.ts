@@ -1,7 +1,7 @@
 import type { TimerHandle } from './clock.js';
-import { classifyClose, failure, type Failure } from './classify.js';
+import { classifyClose, connectionFailure, type Failure } from './classify.js';
 import type { Endpoint, ValueSource } from './endpoint.js';
-import { ConnectionError, type UnisocketError } from './errors.js';
+import type { UnisocketError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { ProtocolCodec, ProtocolInput, ResumeCursor } from './protocol/protocol.js';
 import type { OutboundFrame, Transport, TransportKind } from './transports/transport.js';
@@ -19,22 +19,18 @@ export interface AttemptHooks {
   error(error: UnisocketError): void;
 }
 
-/** One try of one endpoint, with its own id, codec and transport (principle 2). */
+/** One try of one endpoint, with its own codec and transport (principle 2). */
 export interface Attempt {
-  readonly id: number;
   /** Index of the endpoint in the client's list. */
   readonly index: number;
   readonly endpoint: Endpoint;
-  /** A background re-probe of a better endpoint while connected on a worse one. */
-  readonly probe: boolean;
   /** The carrier in use: the transport's `carrier` (an Engine.IO session upgraded in place), else the endpoint's kind. */
   readonly carrier: TransportKind;
   /** Set once the URL and headers are resolved. */
   codec: ProtocolCodec | undefined;
-  /** When the attempt confirmed (first real frame); undefined before. */
-  confirmedAt: number | undefined;
-  /** Marks it confirmed: stops the connect timeout. */
+  /** Marks it confirmed (first real frame): stops the connect timeout. */
   confirm(): void;
+  /** Sends through the transport; only confirmed attempts (which have one) are sent through. */
   send(frames: readonly OutboundFrame[]): Promise<void>;
   /** Resolves the URL and headers, creates the codec and transport, and opens it. Called once, after the Connection registered the attempt. */
   open(): void;
@@ -44,25 +40,9 @@ export interface Attempt {
   fail(failure: Failure): void;
 }
 
-const isPromise = (value: unknown): value is Promise<unknown> => typeof (value as Promise<unknown> | undefined)?.then === 'function';
-
-/** Evaluates value sources; synchronously when none is async, so a plain URL costs no extra tick. */
-function resolveAll(sources: readonly ValueSource<unknown>[], then: (values: unknown[]) => void, onError: (error: unknown) => void): void {
-  try {
-    const values = sources.map((source) => (typeof source === 'function' ? (source as () => unknown)() : source));
-    if (values.some(isPromise)) Promise.all(values).then(then).catch(onError);
-    else then(values);
-  } catch (error) {
-    onError(error);
-  }
-}
-
-let lastAttemptId = 0;
-
 export function createAttempt(
   index: number,
   endpoint: Endpoint,
-  probe: boolean,
   resume: ResumeCursor,
   options: ResolvedOptions,
   hooks: AttemptHooks,
@@ -99,29 +79,29 @@ export function createAttempt(
   };
 
   const attempt: Attempt = {
-    id: ++lastAttemptId,
     index,
     endpoint,
-    probe,
     get carrier() {
       return transport?.carrier ?? endpoint.kind;
     },
     codec: undefined,
-    confirmedAt: undefined,
     open() {
-      timer = clock.setTimeout(
-        () => attempt.fail(failure('connect-timeout', new ConnectionError('connect-timeout', `not confirmed within ${options.connectTimeoutMs} ms`, context))),
-        options.connectTimeoutMs,
-      );
-      resolveAll([endpoint.url, endpoint.query, endpoint.headers, options.query, options.headers], start, (cause) =>
-        attempt.fail(failure('refused', new ConnectionError('refused', `could not prepare the connection: ${String(cause)}`, { ...context, cause }))),
-      );
+      const { connectTimeoutMs } = options;
+      timer = clock.setTimeout(() => attempt.fail(connectionFailure('connect-timeout', `not confirmed within ${connectTimeoutMs} ms`, context)), connectTimeoutMs);
+      const refused = (cause: unknown) => attempt.fail(connectionFailure('refused', `could not prepare the connection: ${String(cause)}`, { ...context, cause }));
+      // Value sources are evaluated synchronously when none is async, so a plain URL costs no extra tick.
+      try {
+        const values = [endpoint.url, endpoint.query, endpoint.headers, options.query, options.headers].map((source: ValueSource<unknown>) =>
+          typeof source === 'function' ? (source as () => unknown)() : source,
+        );
+        if (values.some((value) => typeof (value as Promise<unknown> | undefined)?.then === 'function')) Promise.all(values).then(start).catch(refused);
+        else start(values);
+      } catch (error) {
+        refused(error);
+      }
     },
-    confirm() {
-      attempt.confirmedAt = clock.now();
-      clock.clearTimeout(timer);
-    },
-    send: (frames) => (transport ? transport.send(frames) : Promise.reject(new ConnectionError('network', 'not connected', context))),
+    confirm: () => clock.clearTimeout(timer),
+    send: (frames) => transport!.send(frames),
     close() {
       if (closed) return;
       closed = true;

@@ -12,26 +12,27 @@ export interface Failure {
   retryAfterMs?: number;
 }
 
+/** The context a ConnectionError carries. */
+type Context = ConstructorParameters<typeof ConnectionError>[2];
+
 // WebSocket close codes that mean "not allowed": policy violation and the common 4401/4403 idiom.
 const DENIED_CLOSE_CODES = [1008, 4401, 4403];
 
 /** Classifies a transport's close (principle 4: classify before retrying). */
-export function classifyClose(info: TransportCloseInfo, context: { url: string; transport: string }): Failure {
-  const { reason, status, code } = info;
-  let errorCode: UnisocketErrorCode = reason === 'timeout' ? 'connect-timeout' : reason === 'ended' ? 'server-closed' : reason;
-  let terminal = reason === 'no-content' || reason === 'content-type';
-  if ((status === 401 || status === 403) || (code !== undefined && DENIED_CLOSE_CODES.includes(code))) {
-    errorCode = 'unauthorized';
-    terminal = true;
-  } else if (reason === 'http-status' && status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
-    // Retrying a 404 forever helps nobody; 408 and 429 are invitations to retry.
-    terminal = true;
-  }
+export function classifyClose(info: TransportCloseInfo, context: Context): Failure {
+  const { reason, status = 0, code = 0 } = info;
+  const denied = status === 401 || status === 403 || DENIED_CLOSE_CODES.includes(code);
   return {
     reason,
-    terminal,
+    // Retrying a 404 forever helps nobody; 408 and 429 are invitations to retry.
+    terminal:
+      denied || reason === 'no-content' || reason === 'content-type' || (reason === 'http-status' && status >= 400 && status < 500 && status !== 408 && status !== 429),
     retryAfterMs: info.retryAfterMs,
-    error: new ConnectionError(errorCode, info.message, { ...context, status, cause: info.error }),
+    error: new ConnectionError(
+      denied ? 'unauthorized' : reason === 'timeout' ? 'connect-timeout' : reason === 'ended' ? 'server-closed' : reason,
+      info.message,
+      { ...context, status: info.status, cause: info.error },
+    ),
   };
 }
 
@@ -39,3 +40,7 @@ export function classifyClose(info: TransportCloseInfo, context: { url: string; 
 export function failure(reason: DisconnectReason, error: UnisocketError, terminal = false): Failure {
   return { reason, error, terminal };
 }
+
+/** A failure with a ConnectionError of the same code. */
+export const connectionFailure = (reason: DisconnectReason & UnisocketErrorCode, message: string, context?: Context, terminal?: boolean): Failure =>
+  failure(reason, new ConnectionError(reason, message, context), terminal);

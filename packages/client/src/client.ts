@@ -4,7 +4,7 @@ import { RequestError } from './errors.js';
 import type { DefaultEvents, Listener, EventNames, EventsMap, SendData } from './events.js';
 import { createDispatcher, type Lifecycle } from './lifecycle.js';
 import { resolveOptions, type ClientOptions } from './options.js';
-import { scopedEmitter, type ScopedEmitter } from './scoped-emitter.js';
+import { scopedEmitter, type Request as AckRequest, type ScopedEmitter } from './scoped-emitter.js';
 import type { ConnectionState } from './state.js';
 import type { TransportKind } from './transports/transport.js';
 
@@ -49,21 +49,17 @@ export function createClient<In extends EventsMap = DefaultEvents, Out extends E
   const resolved = resolveOptions(options);
   const events = createDispatcher();
   const lifecycle = createDispatcher();
-  const connection = createConnection(resolved, lifecycle, (name, args) => events.emit(name, args));
-  const { session } = connection;
+  const connection = createConnection(resolved, lifecycle, events.emit);
 
-  const checkOpen = (event: unknown) => {
+  /** The session, once `event` is known to be a name and the client is not closed. */
+  const sessionFor = (event: unknown) => {
     if (typeof event !== 'string') throw new TypeError(`unisocket: an event name must be a string, got ${typeof event}`);
     if (connection.state.status === 'closed') throw new RequestError('closed', 'the client is closed: call connect() first');
+    return connection.session;
   };
-  const enqueue = (event: string, args: readonly unknown[], raw: boolean) => {
-    checkOpen(event);
-    session.enqueue(event, args, raw);
-  };
-  const request = (event: string, args: readonly unknown[], timeoutMs: number, signal: AbortSignal | undefined) => {
+  const request: AckRequest = (...call) => {
     try {
-      checkOpen(event);
-      return session.request(event, args, timeoutMs, signal);
+      return sessionFor(call[0]).request(...call);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -71,6 +67,8 @@ export function createClient<In extends EventsMap = DefaultEvents, Out extends E
 
   const client: Client<EventsMap, EventsMap> = {
     ...scopedEmitter(request, resolved.ackTimeoutMs),
+    // on, once, off (and emit, replaced below).
+    ...events,
     get state() {
       return connection.state;
     },
@@ -81,13 +79,10 @@ export function createClient<In extends EventsMap = DefaultEvents, Out extends E
       return connection.current?.endpoint;
     },
     lifecycle: lifecycle as Lifecycle,
-    on: events.on,
-    once: events.once,
-    off: events.off,
-    emit: (event, ...args) => enqueue(event, args, false),
-    send: (data) => enqueue('message', [data], true),
-    connect: () => connection.connect(),
-    close: () => connection.close(),
+    emit: (event, ...args) => sessionFor(event).enqueue(event, args, false),
+    send: (data) => sessionFor('message').enqueue('message', [data], true),
+    connect: connection.connect,
+    close: connection.close,
   };
   if (resolved.autoConnect) queueMicrotask(() => connection.state.status === 'idle' && connection.connect());
   return client as unknown as Client<In, Out>;

@@ -1,19 +1,16 @@
 import { createAttempt, type Attempt, type AttemptHooks } from './attempt.js';
 import { backoffDelay } from './backoff.js';
-import { failure, type Failure } from './classify.js';
-import { createEndpointRace, raceOrder, type EndpointRace } from './endpoint-race.js';
-import { ConnectionError, RequestError } from './errors.js';
+import type { TimerHandle } from './clock.js';
+import { connectionFailure, failure, type Failure } from './classify.js';
+import { RequestError } from './errors.js';
 import { reactToEnvironment } from './environment-policy.js';
 import { createFallbackMemory } from './fallback-memory.js';
-import { createFlapDetector } from './flap.js';
 import { createHeartbeat } from './heartbeat.js';
-import type { Dispatcher, LifecycleEvents } from './lifecycle.js';
+import type { Dispatcher, FallbackReason, LifecycleEvents } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
 import type { ProtocolInput } from './protocol/protocol.js';
-import { createReprobe } from './reprobe.js';
-import { createRoundTimer } from './round-timer.js';
 import { createSession, type ReadyInput, type Session } from './session.js';
-import { reasonOf, transition, type ConnectionState, type StateEvent } from './state.js';
+import { transition, type ConnectionState, type StateChangeReason } from './state.js';
 
 /** The connection as the Client sees it. */
 export interface Connection {
@@ -29,116 +26,191 @@ export interface Connection {
 /**
  * The one place of connection policy: which endpoint to try (staggered fallback, remembered winner,
  * flaps, background re-probe), reconnect backoff, liveness, browser lifecycle. Messages live in {@link Session}.
+ *
+ * A round is one pass over the supported endpoints: it waits out the backoff delay, then
+ * starts its first endpoint at once and the next one when the previous fails, or after
+ * `fallbackDelayMs` if nothing has confirmed by then while the previous keeps trying. The first
+ * attempt to confirm wins and ends the round.
  */
 export function createConnection(
   options: ResolvedOptions,
   lifecycle: Dispatcher,
   deliver: (name: string, args: readonly unknown[]) => unknown,
 ): Connection {
-  const { clock, backoff, endpoints, heartbeat: heartbeatOptions, fallbackMemory, minStableMs } = options;
+  const { clock, backoff, endpoints, heartbeat: heartbeatOptions, fallbackMemory, minStableMs, reprobeAfterMs } = options;
+  // Typed as possibly missing so that a remembered label (or none) can be looked up as it is.
+  const labels: (string | undefined)[] = endpoints.map((endpoint) => endpoint.label);
   const report = <K extends keyof LifecycleEvents>(type: K, event: LifecycleEvents[K]) => void lifecycle.emit(type, [event]);
+  const reportFallback = (from: number, to: number, reason: FallbackReason) => report('fallback', { from: labels[from]!, to: labels[to]!, reason });
   const session = createSession(options, { deliver, report, sendFailed: (attempt, error) => attempt.fail(failure('send-failed', error)) });
   // Without liveness (`heartbeat: false`) a suspicion never expires: an infinite grace.
-  const heartbeat = createHeartbeat(clock, heartbeatOptions ? heartbeatOptions.timeoutMs : Infinity, (offline) => {
-    const reason = offline ? 'network' : 'heartbeat-timeout';
-    const message = offline ? 'silent since the browser went offline' : 'the server stopped answering';
-    current?.fail(failure(reason, new ConnectionError(reason, message, { url: current.endpoint.label })));
-  });
-  const memory = fallbackMemory ? createFallbackMemory(endpoints.map((e) => e.label).join(' '), fallbackMemory, clock) : undefined;
-  const reprobe = createReprobe(clock, options.reprobeAfterMs, (probed, best) => current === probed && launch(best, true));
-  const live = new Set<Attempt>();
+  const heartbeat = createHeartbeat(clock, heartbeatOptions ? heartbeatOptions.timeoutMs : Infinity, (offline) =>
+    current?.fail(
+      connectionFailure(offline ? 'network' : 'heartbeat-timeout', offline ? 'silent while offline' : 'the server went silent', { url: current.endpoint.label }),
+    ),
+  );
+  const memory = fallbackMemory ? createFallbackMemory(labels.join(' '), fallbackMemory, clock) : undefined;
+  /** The attempts under way: those of the running round, or the current one and its probe. */
+  let live = new Set<Attempt>();
   let state: ConnectionState = { status: 'idle' };
   /**
    * The confirmed attempt. Out of `live` once handed over: the server ended it because our re-probe
    * resumed its session; that probe then confirms (and takes over) or fails (and the connection is lost).
    */
   let current: Attempt | undefined;
-  /** The current attempt once `open` has been announced for it. */
-  let announced: Attempt | undefined;
-  let race: EndpointRace | undefined;
+  /** When `current` confirmed. */
+  let confirmedAt = 0;
   let supported: boolean[] = [];
+  /** The waiting round's timer, or the running round's fallback delay. */
+  let timer: TimerHandle | undefined;
+  /** The endpoint the waiting round starts with. */
+  let first = 0;
+  /** Never a zero-delay loop: skipping the wait still keeps `minDelayMs` since the last round started. */
+  let lastRoundAt = -Infinity;
+  /** The endpoints of the running round, in order; undefined between rounds. */
+  let round: number[] | undefined;
+  /** How many of them were started. */
+  let started = 0;
+  /** The worst failure of the running round: a terminal one wins over the others. */
+  let worst: Failure | undefined;
+  /**
+   * The background re-probe: while connected on a worse endpoint, the best supported one is tried again
+   * after `reprobeAfterMs`, the wait doubling (up to 32×) after each failed probe or flap. A probe that
+   * confirms takes the session over. At most one probe is under way.
+   */
+  let probe: Attempt | undefined;
+  let probeTimer: TimerHandle;
+  let probeDelayMs = reprobeAfterMs;
   /** Failed reconnect rounds since the last stable connection. */
   let failures = 0;
   /** When the first failure of the current outage happened (bounds the backoff window). */
   let failingSince = 0;
-  let flapped = createFlapDetector();
+  /**
+   * Flap detection: a connection that dies within `minStableMs` of confirming (early) twice in a row on
+   * the same endpoint is a flap of that endpoint (a proxy that accepts the upgrade, then kills it), and
+   * the next round starts with the next endpoint; once alone is a glitch (a drop, a restart). This is
+   * the endpoint of the last early loss not yet counted as a flap (-1: none).
+   */
+  let earlyLossOn = -1;
+  /** An `open` was announced since `connect()`: the next one is a recovery. */
   let wasOpen = false;
   let unsubscribe: (() => void) | undefined;
 
-  const set = (event: StateEvent): boolean => {
+  const set = (next: Exclude<ConnectionState, { status: 'idle' }>, reason: StateChangeReason): boolean => {
     const from = state;
-    state = transition(from, event);
-    if (state.status !== from.status) report('state', { from, to: state, reason: reasonOf(event) });
+    state = transition(from, next);
+    if (state.status !== from.status) report('state', { from, to: state, reason });
     return state !== from;
   };
+  const setOpen = (attempt: Attempt) => set({ status: 'open', endpoint: attempt.endpoint.label, transport: attempt.carrier }, 'confirmed');
 
+  /** The endpoints of a round, in the order to try: `first`, then the others in list order, supported ones only. */
+  const raceOrder = (first: number) => [first, ...supported.keys()].filter((index, position) => supported[index] && (position === 0 || index !== first));
   /** Where a round starts: the remembered winner for this endpoint list, if fresh, else the first. */
-  const preferred = () => {
-    const label = memory?.get();
-    return Math.max(0, endpoints.findIndex((endpoint) => endpoint.label === label));
-  };
-  const planProbe = () => reprobe.plan(current, supported.indexOf(true));
+  const preferred = () => Math.max(0, labels.indexOf(memory?.get()));
 
-  const launch = (index: number, probe: boolean) => {
-    const attempt = createAttempt(index, endpoints[index]!, probe, session.cursor, options, hooks);
+  const launch = (index: number) => {
+    const attempt = createAttempt(index, endpoints[index]!, session.cursor, options, hooks);
     live.add(attempt);
-    attempt.open();
+    return attempt;
   };
 
-  const rounds = createRoundTimer(clock, backoff.minDelayMs, (first) => {
-    const order = raceOrder(first, supported);
-    if (!order.length) return terminate(failure('unsupported', new ConnectionError('unsupported', 'no endpoint is supported on this platform'), true));
-    race = createEndpointRace(order, clock, options.fallbackDelayMs, (index, from, reason) => {
-      if (from !== undefined && reason) report('fallback', { from: endpoints[from]!.label, to: endpoints[index]!.label, reason });
-      launch(index, false);
-    });
-    race.advance();
-  });
+  const stopTimer = () => {
+    clock.clearTimeout(timer);
+    timer = undefined;
+  };
+  /** Starts a round from `from` after `delayMs` (at once when it is not positive), replacing a waiting one. */
+  const schedule = (from: number, delayMs: number) => {
+    stopTimer();
+    first = from;
+    if (delayMs > 0) timer = clock.setTimeout(startRound, delayMs);
+    else startRound();
+  };
+  const startRound = () => {
+    timer = undefined;
+    lastRoundAt = clock.now();
+    round = raceOrder(first);
+    started = 0;
+    worst = undefined;
+    if (!round.length) terminate(connectionFailure('unsupported', 'no endpoint is supported here', {}, true));
+    else advance();
+  };
+  /** Starts the round's next endpoint; false when none is left. */
+  const advance = (reason?: FallbackReason): boolean => {
+    stopTimer();
+    const index = round![started++];
+    if (index === undefined) return false;
+    if (started < round!.length) timer = clock.setTimeout(() => advance('fallback-delay'), options.fallbackDelayMs);
+    if (started > 1 && reason) reportFallback(round![started - 2]!, index, reason);
+    launch(index).open();
+    return true;
+  };
+  /** Starts the waiting round now, or as soon as the floor allows; nothing when no round waits. */
+  const hurry = () => timer !== undefined && !round && schedule(first, lastRoundAt + backoff.minDelayMs - clock.now());
+
+  /** Ends the round (waiting or running) and closes every attempt but `keep`. */
+  const endRound = (keep?: Attempt) => {
+    stopTimer();
+    round = undefined;
+    for (const other of live) if (other !== keep) other.close();
+    live = new Set(keep && [keep]);
+  };
+
+  /** Plans a probe of the best supported endpoint while on a worse one, replacing any planned one. */
+  const planProbe = () => {
+    clock.clearTimeout(probeTimer);
+    const best = supported.indexOf(true);
+    const probed = current;
+    if (probed && probed.index > best && reprobeAfterMs < Infinity) {
+      probeTimer = clock.setTimeout(() => current === probed && (probe = launch(best)).open(), probeDelayMs);
+    }
+  };
+  /** A probe failed, or the connection flapped: wait twice as long next time. */
+  const backOffProbe = () => (probeDelayMs = Math.min(probeDelayMs * 2, reprobeAfterMs * 32));
+
+  /** The current connection is gone: nothing watches it, messages wait. */
+  const drop = () => {
+    current = undefined;
+    heartbeat.stop();
+    clock.clearTimeout(probeTimer);
+    session.attach(undefined);
+  };
 
   const retry = (reason: Failure, from: number) => {
     if (++failures > backoff.maxAttempts) {
-      const error = new ConnectionError('max-attempts', `gave up after ${backoff.maxAttempts} reconnect attempts`, { cause: reason.error });
-      return terminate(failure('max-attempts', error, true));
+      return terminate(connectionFailure('max-attempts', `gave up after ${backoff.maxAttempts} attempts`, { cause: reason.error }, true));
     }
     if (failures == 1) failingSince = clock.now();
     const delayMs = backoffDelay(failures - 1, backoff, options.random, reason.retryAfterMs, clock.now() - failingSince);
-    set({ type: 'retry', attempt: failures, delayMs, reason: reason.reason });
+    set({ status: 'reconnecting', attempt: failures, delayMs, reason: reason.reason }, reason.reason);
     report('reconnecting', { attempt: failures, delayMs, reason: reason.reason, error: reason.error });
-    rounds.schedule(from, delayMs);
+    schedule(from, delayMs);
   };
 
-  /** The first real frame (or open, for raw servers): this attempt wins, or takes over from a worse one. */
-  const confirm = (attempt: Attempt) => {
+  /** Applies a handshake: a session the server could not resume is a gap; its heartbeat is watched. */
+  const handshake = (ready: ReadyInput) => {
+    const { session: previous, lastSeq } = session.cursor;
+    if (session.ready(ready)) report('gap', { session: previous, lastSeq });
+    if (heartbeatOptions) heartbeat.start(ready.heartbeatMs ?? heartbeatOptions.intervalMs);
+  };
+
+  /**
+   * The first real frame (or open, for raw servers): this attempt wins, or takes over from a worse one
+   * (its probe); then its handshake (if that frame was one) applies, `open` is announced and what waits is sent.
+   */
+  const confirm = (attempt: Attempt, ready?: ReadyInput) => {
     const previous = current;
     attempt.confirm();
+    confirmedAt = clock.now();
     heartbeat.stop();
-    if (previous) {
-      live.delete(previous);
-      previous.close();
-      report('fallback', { from: previous.endpoint.label, to: attempt.endpoint.label, reason: 'upgrade' });
-    } else {
-      race?.stop();
-      race = undefined;
-      rounds.stop();
-      for (const other of live) if (other !== attempt) other.close();
-      live.clear();
-      live.add(attempt);
-    }
+    // While connected only the current attempt and its probe are live: this closes the one a probe replaces.
+    endRound(attempt);
+    if (previous) reportFallback(previous.index, attempt.index, 'upgrade');
     current = attempt;
     memory?.set(attempt.endpoint.label);
-    set({ type: 'confirmed', endpoint: attempt.endpoint.label, transport: attempt.carrier });
+    setOpen(attempt);
     planProbe();
-  };
-
-  /** Applies a handshake (if any) and, once per attempt, announces `open` and sends what waits. */
-  const announce = (attempt: Attempt, ready?: ReadyInput) => {
-    if (ready) {
-      const { session: previous, lastSeq } = session.cursor;
-      if (session.ready(ready)) report('gap', { session: previous, lastSeq });
-      if (heartbeatOptions) heartbeat.start(ready.heartbeatMs ?? heartbeatOptions.intervalMs);
-    }
-    if (announced === attempt) return;
-    announced = attempt;
+    if (ready) handshake(ready);
     report('open', { endpoint: attempt.endpoint.label, transport: attempt.carrier, resumed: ready?.resumed ?? false, recovered: wasOpen });
     wasOpen = true;
     session.attach(attempt);
@@ -149,38 +221,36 @@ export function createConnection(
     if (attempt === current) {
       heartbeat.touch();
       // The session moved to another carrier in place (Engine.IO's upgrade to WebSocket): same session, reported as a new `open`.
-      const { carrier } = attempt;
-      if (state.status === 'open' && state.transport !== carrier) {
-        set({ type: 'confirmed', endpoint: attempt.endpoint.label, transport: carrier });
-        report('open', { endpoint: attempt.endpoint.label, transport: carrier, resumed: true, recovered: false });
+      if (state.status === 'open' && state.transport !== attempt.carrier) {
+        setOpen(attempt);
+        report('open', { endpoint: attempt.endpoint.label, transport: attempt.carrier, resumed: true, recovered: false });
       }
     }
     for (const input of inputs) {
       if (!live.has(attempt)) return;
-      if (attempt !== current) {
-        // Not up yet: a transport counts as working from its first real frame on.
-        if (input.type === 'error') {
-          report('error', { error: input.error });
-          continue;
-        }
-        // A refusal (Socket.IO connect_error) ends the attempt without it ever counting as up.
-        if (input.type !== 'close') confirm(attempt);
-      }
-      if (input.type === 'ready') {
-        announce(attempt, input);
-      } else if (input.type === 'close') {
+      if (input.type === 'close') {
         // A re-probe resuming our session makes the server end this connection (envelope `bye`
         // `replaced`), often before the probe's welcome arrives: hand over to the probe, no blip.
+        // A refusal (Socket.IO connect_error) ends an attempt without it ever counting as up.
         if (attempt === current && live.size > 1) {
           live.delete(attempt);
           attempt.close();
           heartbeat.stop();
           return session.attach(undefined);
         }
-        const error = new ConnectionError('server-closed', `the server ended the session: ${input.code}: ${input.message}`);
-        return attempt.fail(failure('server-closed', error, !input.retry));
-      } else {
-        announce(attempt);
+        return attempt.fail(connectionFailure('server-closed', `server bye: ${input.code}: ${input.message}`, {}, !input.retry));
+      }
+      if (attempt !== current) {
+        // Not up yet: a transport counts as working from its first real frame on.
+        if (input.type === 'error') {
+          report('error', { error: input.error });
+          continue;
+        }
+        confirm(attempt, input.type === 'ready' ? input : undefined);
+      } else if (input.type === 'ready') {
+        handshake(input);
+      }
+      if (input.type !== 'ready') {
         const gap = session.receive(attempt, input);
         if (gap) {
           report('error', { error: gap });
@@ -191,12 +261,9 @@ export function createConnection(
   };
 
   /** The confirmed connection ended. */
-  const lost = (attempt: Attempt, reason: Failure) => {
-    current = announced = undefined;
-    heartbeat.stop();
-    reprobe.stop();
-    session.attach(undefined);
-    const upFor = clock.now() - attempt.confirmedAt!;
+  const lost = (index: number, reason: Failure) => {
+    drop();
+    const upFor = clock.now() - confirmedAt;
     // A stream the server ended cleanly (a CFML request timeout) is routine, as for a native EventSource:
     // reconnect from the first attempt, after its `retry:`, no flap. Unless the server ends streams at
     // once and asks for no wait: that would be a reconnect loop, so it counts as a failure.
@@ -205,61 +272,54 @@ export function createConnection(
     if (reason.terminal) return terminate(reason);
     report('close', { reason: reason.reason, error: reason.error, terminal: false });
     const early = !clean && upFor < minStableMs;
-    if (early) reprobe.backOff();
-    const next = flapped(attempt.index, early) ? raceOrder((attempt.index + 1) % endpoints.length, supported)[0] : undefined;
-    if (next !== undefined && next !== attempt.index) report('fallback', { from: attempt.endpoint.label, to: endpoints[next]!.label, reason: reason.reason });
+    if (early) backOffProbe();
+    const flapped = early && earlyLossOn === index;
+    earlyLossOn = early && !flapped ? index : -1;
+    const next = flapped ? raceOrder((index + 1) % endpoints.length)[0] : undefined;
+    if (next !== undefined && next !== index) reportFallback(index, next, reason.reason);
     retry(reason, next ?? preferred());
   };
 
   const failed = (attempt: Attempt, reason: Failure) => {
     if (!live.delete(attempt)) return;
     // The current attempt failed, or it was handed over and the last hope (its probe) failed.
-    if (current && !live.has(current) && (attempt === current || !live.size)) return lost(current, reason);
-    if (attempt.probe) {
+    if (current && !live.has(current) && (attempt === current || !live.size)) return lost(current.index, reason);
+    if (attempt === probe) {
       if (current) {
-        reprobe.backOff();
-        planProbe();
+        backOffProbe();
+        return planProbe();
       }
-    } else if (race?.failed(reason)) {
-      return;
+    } else if (round) {
+      // An attempt of the round failed: remember why and move on to the next endpoint at once.
+      if (!worst?.terminal) worst = reason;
+      if (advance(reason.reason)) return;
     }
-    const ended = race;
-    if (!current && ended && !live.size) {
-      race = undefined;
-      const worst = ended.failure ?? reason;
-      if (worst.terminal) terminate(worst);
-      else retry(worst, preferred());
+    // The round is over: every attempt failed (a probe that outlived its connection included).
+    if (!current && round && !live.size) {
+      const last = worst ?? reason;
+      round = undefined;
+      if (last.terminal) terminate(last);
+      else retry(last, preferred());
     }
   };
 
   /** Final: `close()` or a terminal failure. Pending requests are rejected, the outbox emptied. */
   const terminate = (reason: Failure) => {
     if (state.status === 'closed') return;
+    const user = reason.reason === 'user';
     // A user's close() is final: the protocol may say goodbye first (Socket.IO DISCONNECT), best effort.
-    const bye = reason.reason === 'user' ? current?.codec?.onClose?.() : undefined;
+    const bye = user ? current?.codec?.onClose?.() : undefined;
     if (bye?.length) current!.send(bye).catch(() => undefined);
-    for (const attempt of live) attempt.close();
-    live.clear();
-    current = announced = undefined;
-    race?.stop();
-    race = undefined;
-    rounds.stop();
-    reprobe.stop();
-    heartbeat.stop();
+    endRound();
+    drop();
     unsubscribe?.();
-    unsubscribe = undefined;
-    const message = reason.reason === 'user' ? 'the client was closed' : `the connection closed: ${reason.error?.message ?? reason.reason}`;
-    session.terminate(new RequestError('closed', message, { cause: reason.error }));
-    set({ type: 'close', reason: reason.reason, error: reason.error });
+    session.terminate(new RequestError('closed', user ? 'client closed' : `connection closed: ${reason.error?.message ?? reason.reason}`, { cause: reason.error }));
+    set({ status: 'closed', reason: reason.reason, error: reason.error }, reason.reason);
     report('close', { reason: reason.reason, error: reason.error, terminal: true });
   };
 
   const hooks: AttemptHooks = {
-    opened: (attempt) => {
-      if (attempt.codec?.confirmOn !== 'open') return;
-      confirm(attempt);
-      announce(attempt);
-    },
+    opened: (attempt) => attempt.codec?.confirmOn === 'open' && confirm(attempt),
     inputs: receive,
     failed,
     error: (error) => report('error', { error }),
@@ -274,15 +334,15 @@ export function createConnection(
     },
     session,
     connect() {
-      if (state.status === 'reconnecting') return rounds.hurry();
-      if (!set({ type: 'connect' })) return;
+      if (state.status === 'reconnecting') return hurry();
+      if (!set({ status: 'connecting' }, 'connect')) return;
       failures = 0;
-      flapped = createFlapDetector();
+      earlyLossOn = -1;
       wasOpen = false;
-      reprobe.reset();
+      probeDelayMs = reprobeAfterMs;
       supported = endpoints.map((endpoint) => endpoint.isSupported(options.platform));
-      unsubscribe = reactToEnvironment(options.environment, clock, options.retryOnVisibleAfterHiddenMs, heartbeat, rounds.hurry);
-      rounds.schedule(preferred(), 0);
+      unsubscribe = reactToEnvironment(options.environment, clock, options.retryOnVisibleAfterHiddenMs, heartbeat, hurry);
+      schedule(preferred(), 0);
     },
     close: () => terminate({ reason: 'user', error: undefined, terminal: true }),
   };

@@ -11,8 +11,7 @@ export interface Environment {
 }
 
 interface EventTargetLike {
-  addEventListener(type: string, listener: (event: { persisted?: boolean }) => void): void;
-  removeEventListener(type: string, listener: (event: { persisted?: boolean }) => void): void;
+  addEventListener(type: string, listener: (event: { persisted?: boolean }) => void, options: { signal: AbortSignal }): void;
 }
 
 /** The page's own signals (`window` and `document` events); silent where there is no page (Node, workers). */
@@ -20,17 +19,16 @@ export const browserEnvironment: Environment = {
   subscribe(listener) {
     const target = globalThis as Partial<EventTargetLike> & { document?: EventTargetLike & { visibilityState?: string } };
     const doc = target.document;
-    if (!target.addEventListener || !target.removeEventListener) return () => undefined;
-    const handlers: [EventTargetLike, string, (event: { persisted?: boolean }) => void][] = [
-      [target as EventTargetLike, 'online', () => listener('online')],
-      [target as EventTargetLike, 'offline', () => listener('offline')],
-      [target as EventTargetLike, 'pageshow', (event) => event.persisted && listener('pageshow')],
-    ];
-    if (doc) handlers.push([doc, 'visibilitychange', () => listener(doc.visibilityState === 'hidden' ? 'hidden' : 'visible')]);
-    for (const [on, type, handler] of handlers) on.addEventListener(type, handler);
-    return () => {
-      for (const [on, type, handler] of handlers) on.removeEventListener(type, handler);
-    };
+    // One abort removes every handler.
+    const subscription = new AbortController();
+    // Optional calls: without a page (Node) or a document (workers) there are no such signals.
+    const on = (source: Partial<EventTargetLike> | undefined, type: string, handler: (event: { persisted?: boolean }) => void) =>
+      source?.addEventListener?.(type, handler, { signal: subscription.signal });
+    on(target, 'online', () => listener('online'));
+    on(target, 'offline', () => listener('offline'));
+    on(target, 'pageshow', (event) => event.persisted && listener('pageshow'));
+    on(doc, 'visibilitychange', () => listener(doc?.visibilityState === 'hidden' ? 'hidden' : 'visible'));
+    return () => subscription.abort();
   },
 };
 

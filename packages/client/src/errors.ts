@@ -45,7 +45,8 @@ export class UnisocketError extends Error {
 
   constructor(code: UnisocketErrorCode, message: string, context: ErrorContext = {}) {
     const where = [context.transport, context.url].filter(Boolean).join(' ');
-    super(where ? `${message} (${where})` : message, context.cause === undefined ? undefined : { cause: context.cause });
+    // `context` as the options of Error, which reads its `cause` (only when one is given: no `cause: undefined`).
+    super(where ? `${message} (${where})` : message, context.cause === undefined ? undefined : context);
     this.code = code;
     this.url = context.url;
     this.transport = context.transport;

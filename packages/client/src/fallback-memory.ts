@@ -19,7 +19,8 @@ export interface FallbackMemory {
   set(label: string): void;
 }
 
-let pageMemory: Map<string, string> | undefined;
+/** Memory shared by the clients of this page (keys are prefixed, so none is an `Object.prototype` name). */
+const pageMemory: Record<string, string> = {};
 
 function defaultStorage(): StorageLike {
   try {
@@ -28,20 +29,18 @@ function defaultStorage(): StorageLike {
   } catch {
     // Storage access can throw (privacy modes, sandboxed frames): fall back to memory.
   }
-  const map = (pageMemory ??= new Map());
-  return { getItem: (key) => map.get(key) ?? null, setItem: (key, value) => void map.set(key, value) };
+  return { getItem: (key) => pageMemory[key] ?? null, setItem: (key, value) => void (pageMemory[key] = value) };
 }
 
 /** `key` identifies the endpoint list (its labels, which carry the origin). */
-export function createFallbackMemory(key: string, options: FallbackMemoryOptions & { ttlMs: number }, clock: Clock): FallbackMemory {
-  const storage = options.storage ?? defaultStorage();
-  const { ttlMs } = options;
+export function createFallbackMemory(key: string, { ttlMs, storage = defaultStorage() }: FallbackMemoryOptions & { ttlMs: number }, clock: Clock): FallbackMemory {
   const item = `unisocket:winner:${key}`;
   return {
     get() {
       try {
-        const { label, until } = JSON.parse(storage.getItem(item) ?? '{}') as { label?: string; until?: number };
-        return until !== undefined && until > clock.now() ? label : undefined;
+        // Typed as written by `set`; a missing `until` compares as NaN: not remembered.
+        const { label, until } = JSON.parse(storage.getItem(item) ?? '{}') as { label?: string; until: number };
+        return until > clock.now() ? label : undefined;
       } catch {
         return undefined;
       }

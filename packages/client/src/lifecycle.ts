@@ -62,14 +62,16 @@ type Handler = ((...args: unknown[]) => unknown) & { listener?: unknown };
  */
 export function createDispatcher(): Dispatcher {
   const all = new Map<string, Handler[]>();
+  const listOf = (type: string) => all.get(type) ?? [];
   const on = (type: string, listener: AnyListener) => {
-    all.set(type, [...(all.get(type) ?? []), listener as Handler]);
+    all.set(type, [...listOf(type), listener as Handler]);
     return () => off(type, listener);
   };
   const off = (type: string, listener?: AnyListener) => {
-    const list = all.get(type) ?? [];
+    const list = listOf(type);
     const found = list.findIndex((handler) => handler == listener || handler.listener == listener);
-    if (!listener || found >= 0) all.set(type, listener ? list.filter((_, index) => index != found) : []);
+    // Without a listener nothing is kept; a listener that is not there removes nothing (found: -1).
+    all.set(type, list.filter((_, index) => listener && index != found));
   };
   return {
     on,
@@ -82,20 +84,16 @@ export function createDispatcher(): Dispatcher {
       handler.listener = listener;
       return on(type, handler);
     },
-    emit(type, args) {
-      let first: unknown;
-      all.get(type)?.forEach((handler, index) => {
+    emit: (type, args) =>
+      listOf(type).map((handler) => {
         try {
-          const result = handler(...args);
-          if (!index) first = result;
+          return handler(...args);
         } catch (error) {
           // A listener's bug must not break the connection: report it like an uncaught error.
           queueMicrotask(() => {
             throw error;
           });
         }
-      });
-      return first;
-    },
+      })[0],
   };
 }

@@ -81,87 +81,105 @@ export interface ResolvedOptions {
   autoConnect: boolean;
 }
 
-// The defaults, justified in the JSDoc of each option; the shape also tells which options exist.
-// Nested objects are the option groups.
-const DEFAULTS = {
-  backoff: { initialDelayMs: 100, factor: 1.25, maxDelayMs: 5000, minDelayMs: 50, jitter: 1, maxAttempts: Infinity, stableAfterMs: 5000 },
-  connectTimeoutMs: 10_000,
-  fallbackDelayMs: 1000,
-  minStableMs: 1500,
-  reprobeAfterMs: 60_000,
-  fallbackMemory: { ttlMs: 600_000, storage: undefined },
-  heartbeat: { intervalMs: 20_000, timeoutMs: 3000 },
-  outbox: { maxMessages: 1000, maxBytes: 1 << 20, overflow: 'reject-new' },
-  ackTimeoutMs: 10_000,
-  retryOnVisibleAfterHiddenMs: 5000,
+// Option checking, shared with `socketio()`: every bad option throws a TypeError naming the option,
+// synchronously, when the client or endpoint is built (DESIGN.md principle 8).
+
+/** An option that is not a group: what it must be (the end of the error message), its test, its default. */
+export type Rule = readonly [expected: string, ok: (value: unknown) => unknown, fallback?: unknown];
+
+export const isFunction = (value: unknown): boolean => typeof value == 'function';
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value == 'object' && value !== null && !Array.isArray(value);
+/** Duck typing of the injectable services: these members must be functions. */
+const withMethods = (expected: string, methods: string, fallback?: unknown): Rule => [
+  expected,
+  (value) => methods.split(' ').every((name) => isFunction((value as Record<string, unknown> | null)?.[name])),
+  fallback,
+];
+/** A boolean option. */
+export const boolean = (fallback: boolean): Rule => ['a boolean', (value) => typeof value == 'boolean', fallback];
+const objectOrFunction: Rule = ['an object or a function', (value) => isFunction(value) || isObject(value)];
+
+/**
+ * A number within `bounds`, written as the error message says them and read back here: `>= n` or
+ * `> n`, then `and <= 1` caps it at 1 and `(or Infinity)` allows Infinity; otherwise it is finite.
+ */
+function number(fallback: number, bounds = '>= 0'): Rule {
+  const min = parseFloat(bounds.slice(2));
+  const max = bounds.includes('<') ? 1 : bounds.includes('I') ? Infinity : Number.MAX_VALUE;
+  return [`a number ${bounds}`, (value) => typeof value == 'number' && (bounds[1] == '=' ? value >= min : value > min) && value <= max, fallback];
+}
+
+// The options with their rules and defaults (justified in the JSDoc of each option); nested objects
+// are the option groups, `undefined` takes anything.
+const OPTIONS = {
+  backoff: {
+    initialDelayMs: number(100),
+    factor: number(1.25, '>= 1'),
+    maxDelayMs: number(5000),
+    minDelayMs: number(50, '> 0'),
+    jitter: number(1, '>= 0 and <= 1'),
+    maxAttempts: number(Infinity, '>= 1 (or Infinity)'),
+    stableAfterMs: number(5000),
+  },
+  connectTimeoutMs: number(10_000, '>= 1'),
+  fallbackDelayMs: number(1000),
+  minStableMs: number(1500),
+  reprobeAfterMs: number(60_000, '>= 1 (or Infinity)'),
+  fallbackMemory: { ttlMs: number(600_000), storage: withMethods('a Storage', 'getItem') },
+  heartbeat: { intervalMs: number(20_000, '>= 1'), timeoutMs: number(3000) },
+  outbox: {
+    maxMessages: number(1000, '>= 1 (or Infinity)'),
+    maxBytes: number(1 << 20, '>= 1 (or Infinity)'),
+    overflow: ["'reject-new' or 'drop-oldest'", (value) => value === 'reject-new' || value === 'drop-oldest', 'reject-new'] as Rule,
+  },
+  ackTimeoutMs: number(10_000, '>= 0 (or Infinity)'),
+  retryOnVisibleAfterHiddenMs: number(5000),
   platform: { WebSocket: undefined, EventSource: undefined, fetch: undefined },
   endpoints: undefined,
-  query: undefined,
-  headers: undefined,
-  clock: undefined,
-  random: undefined,
-  environment: undefined,
-  autoConnect: true,
+  query: objectOrFunction,
+  headers: objectOrFunction,
+  clock: withMethods('a Clock', 'now setTimeout', systemClock),
+  // `Math.random` is looked up at each draw, so one stubbed after this module loaded is still used.
+  random: ['a function', isFunction, () => Math.random()] as Rule,
+  environment: withMethods('an Environment', 'subscribe', browserEnvironment),
+  autoConnect: boolean(true),
 };
-// Numbers are >= 0 and finite unless listed here.
-const AT_LEAST_ONE = 'factor maxAttempts connectTimeoutMs reprobeAfterMs intervalMs maxMessages maxBytes'.split(' ');
-const INFINITE = 'maxAttempts reprobeAfterMs maxMessages maxBytes ackTimeoutMs timeout'.split(' ');
 
-function fail(name: string, expected: string, value: unknown): never {
+/** Throws `TypeError('unisocket: option "name" must be expected, got value')`. */
+export function fail(name: string, expected: string, value: unknown): never {
   throw new TypeError(`unisocket: option "${name}" must be ${expected}, got ${typeof value == 'string' ? JSON.stringify(value) : String(value)}`);
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value == 'object' && value !== null && !Array.isArray(value);
+/** `value` if it passes `rule`, else a TypeError naming the option. */
+export const check = (name: string, [expected, ok]: Rule, value: unknown): unknown => (ok(value) ? value : fail(name, expected, value));
 
-/** Checks one numeric option (`key` picks its bounds). */
-function number(path: string, key: string, value: unknown): number {
-  const min = +AT_LEAST_ONE.includes(key);
-  const positive = key == 'minDelayMs';
-  const max = key == 'jitter' ? 1 : Infinity;
-  const infinite = INFINITE.includes(key);
-  if (typeof value != 'number' || !(positive ? value > 0 : value >= min) || value > max || (!infinite && value == Infinity)) {
-    fail(path, `a number ${positive ? '>' : '>='} ${min}${max < Infinity ? ' and <= 1' : ''}${infinite ? ' (or Infinity)' : ''}`, value);
-  }
-  return value;
-}
-
-/** `given` over `defaults`, checked: unknown names, groups, numbers. */
-function merge(given: unknown, defaults: Record<string, unknown>, prefix: string): Record<string, unknown> {
+/** `given` checked against `options` (unknown names, groups, rules), with the defaults filled in. */
+export function checkOptions(given: unknown, options: Record<string, unknown>, prefix = ''): Record<string, unknown> {
   if (!isObject(given)) fail(prefix.slice(0, -1) || 'options', 'an object', given);
-  for (const key in given) if (!(key in defaults)) throw new TypeError(`unisocket: unknown option "${prefix + key}"`);
-  const merged: Record<string, unknown> = {};
-  for (const key in defaults) {
-    const path = prefix + key;
-    const fallback = defaults[key];
+  for (const key in given) if (!Object.hasOwn(options, key)) throw new TypeError(`unisocket: unknown option "${prefix + key}"`);
+  const checked: Record<string, unknown> = {};
+  for (const key in options) {
+    const option = options[key];
     const value = given[key];
-    merged[key] = isObject(fallback)
-      ? value === false && /^(heartbeat|fallbackMemory)$/.test(key) ? false : merge(value ?? {}, fallback, path + '.')
-      : value === undefined ? fallback : typeof fallback == 'number' ? number(path, key, value) : value;
+    // A rule, a group (`heartbeat: false` and `fallbackMemory: false` turn theirs off), or anything.
+    checked[key] = Array.isArray(option)
+      ? value === undefined ? option[2] : check(prefix + key, option as unknown as Rule, value)
+      : option
+        ? value === false && /^(heartbeat|fallbackMemory)$/.test(key) ? false : checkOptions(value ?? {}, option as Record<string, unknown>, prefix + key + '.')
+        : value;
   }
-  return merged;
+  return checked;
 }
 
 /** Validates `createClient` options synchronously, naming the bad option in a `TypeError`, and fills in the defaults. */
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
-  const resolved = merge(options, DEFAULTS, '') as unknown as ResolvedOptions;
-  const { endpoints, backoff, outbox, fallbackMemory, clock = systemClock, environment = browserEnvironment, random = Math.random } = resolved;
-  const expect = (ok: unknown, name: string, expected: string, value: unknown) => ok || fail(name, expected, value);
-  expect(Array.isArray(endpoints) && endpoints.length, 'endpoints', 'a non-empty array', endpoints);
-  endpoints.forEach((endpoint, i) => expect(typeof endpoint?.createTransport == 'function', `endpoints[${i}]`, 'an endpoint', endpoint));
-  expect(backoff.maxDelayMs >= backoff.minDelayMs, 'backoff.maxDelayMs', `>= backoff.minDelayMs (${backoff.minDelayMs})`, backoff.maxDelayMs);
-  expect(['reject-new', 'drop-oldest'].includes(outbox.overflow), 'outbox.overflow', `'reject-new' or 'drop-oldest'`, outbox.overflow);
-  const storage = fallbackMemory ? fallbackMemory.storage : undefined;
-  expect(storage === undefined || typeof storage?.getItem == 'function', 'fallbackMemory.storage', 'a Storage', storage);
-  expect(typeof clock?.now == 'function' && typeof clock.setTimeout == 'function', 'clock', 'a Clock', clock);
-  expect(typeof environment?.subscribe == 'function', 'environment', 'an Environment', environment);
-  for (const name of ['query', 'headers'] as const) {
-    const value = resolved[name];
-    expect(value === undefined || typeof value == 'function' || isObject(value), name, 'an object or a function', value);
-  }
-  expect(typeof random == 'function', 'random', 'a function', random);
-  expect(typeof resolved.autoConnect == 'boolean', 'autoConnect', 'a boolean', resolved.autoConnect);
-  return { ...resolved, clock, environment, random };
+  const resolved = checkOptions(options, OPTIONS) as unknown as ResolvedOptions;
+  const { endpoints, backoff } = resolved;
+  if (!(Array.isArray(endpoints) && endpoints.length)) fail('endpoints', 'a non-empty array', endpoints);
+  endpoints.forEach((endpoint, i) => check(`endpoints[${i}]`, withMethods('an endpoint', 'createTransport'), endpoint));
+  if (backoff.maxDelayMs < backoff.minDelayMs) fail('backoff.maxDelayMs', `>= backoff.minDelayMs (${backoff.minDelayMs})`, backoff.maxDelayMs);
+  return resolved;
 }
 
-/** Checks a per-call `timeout(ms)`. */
-export const checkTimeout = (ms: unknown): number => number('timeout', 'timeout', ms);
+/** Checks a per-call `timeout(ms)` (the rule of `ackTimeoutMs`). */
+export const checkTimeout = (ms: unknown): number => check('timeout', OPTIONS.ackTimeoutMs, ms) as number;

@@ -36,9 +36,11 @@ export interface OutboxEntry {
   cid?: number;
 }
 
-/** Bytes of a frame or of raw data (string length for text). */
-export const sizeOf = (value: unknown): number =>
-  typeof value == 'string' ? value.length : value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? value.byteLength : ((value as Blob | undefined)?.size ?? 0);
+/** Bytes of a frame or of raw data: `byteLength` of buffers and views, `size` of a Blob, `length` of text. */
+export const sizeOf = (value: unknown): number => {
+  const { byteLength, size, length } = (value ?? {}) as { byteLength?: number; size?: number; length?: number };
+  return byteLength ?? size ?? length ?? 0;
+};
 
 /** The size estimate used for the byte limit: JSON length for events, byte length for raw data. */
 export function estimateBytes(name: string, args: readonly unknown[], raw: boolean): number {
@@ -46,9 +48,9 @@ export function estimateBytes(name: string, args: readonly unknown[], raw: boole
 }
 
 /**
- * Messages in order. `waiting` are not yet handed to the current transport; `sent` were, and wait
- * for the server to confirm them (envelope `rcid`), or for the send to resolve (raw). The limits
- * apply to `waiting`: what piles up while disconnected.
+ * Messages in order. The first `sentCount` were handed to the current transport and wait for the
+ * server to confirm them (envelope `rcid`), or for the send to resolve (raw); the rest wait to be
+ * sent. The limits apply to what waits: what piles up while disconnected.
  */
 export interface Outbox {
   /** Messages waiting to be sent. */
@@ -61,90 +63,83 @@ export interface Outbox {
   take(): OutboxEntry[];
   /** A new transport: everything sent but unconfirmed goes out again, first. */
   requeue(): void;
-  /** Removes entries with `cid <= cid` (the server has processed them), sent or waiting to go out again. */
-  confirm(cid: number): void;
+  /** Removes entries with `cid <= cid` (the server has processed them), sent or waiting to go out again; none without `cid`. */
+  confirm(cid: number | undefined): void;
   /**
    * Removes these entries, sent or put back to wait (raw protocol: done once the transport took them;
    * a send that completes after its transport was replaced must not go out again).
    */
   settle(entries: readonly OutboxEntry[]): void;
   /** Removes a waiting entry; false when it has been sent already. */
-  cancel(localId: number): boolean;
-  has(localId: number): boolean;
+  cancel(entry: OutboxEntry): boolean;
+  has(entry: OutboxEntry): boolean;
   /** A new session: every unconfirmed entry loses its `cid` and is numbered again from 1 when sent. */
   renumber(): void;
   clear(): void;
 }
 
-/**
- * Cids are given in send order and entries keep it (a requeue puts the sent ones first), so the
- * entries a confirmation removes are a prefix of each list: found without scanning the rest.
- */
-const confirmed = (entries: OutboxEntry[], cid: number) => {
-  let n = 0;
-  while ((entries[n]?.cid ?? Infinity) <= cid) n++;
-  if (n) entries.splice(0, n); // in place: no copy of every unconfirmed message per ack
-  return entries;
-};
-
 export function createOutbox({ maxMessages, maxBytes, overflow }: ResolvedOutbox): Outbox {
-  let waiting: OutboxEntry[] = [];
-  let sent: OutboxEntry[] = [];
-  const bytes = () => waiting.reduce((sum, entry) => sum + entry.bytes, 0);
-  const keep = (test: (entry: OutboxEntry) => boolean) => {
-    sent = sent.filter(test);
-    waiting = waiting.filter(test);
+  // One list rather than a sent and a waiting one: a requeue puts the sent entries back first, so
+  // they always come before those that wait, and a requeue is just forgetting where the line is.
+  const entries: OutboxEntry[] = [];
+  let sentCount = 0;
+  const waiting = () => entries.slice(sentCount);
+  const bytesOf = (list: OutboxEntry[]) => list.reduce((sum, entry) => sum + entry.bytes, 0);
+  /** Removes `entry` if it is at `from` or later; false when it is not. */
+  const remove = (entry: OutboxEntry, from = 0) => {
+    const index = entries.indexOf(entry);
+    if (index < from) return false;
+    if (index < sentCount) sentCount--;
+    entries.splice(index, 1);
+    return true;
   };
   const outbox: Outbox = {
     get size() {
-      return waiting.length;
+      return entries.length - sentCount;
     },
     get bytes() {
-      return bytes();
+      return bytesOf(waiting());
     },
     push(entry) {
-      const dropped: OutboxEntry[] = [];
-      let total = bytes() + entry.bytes;
-      const full = () => waiting.length >= maxMessages || total > maxBytes;
+      const list = waiting();
+      let total = bytesOf(list) + entry.bytes;
+      let dropping = 0;
+      const full = () => list.length - dropping >= maxMessages || total > maxBytes;
       if (full() && (overflow == 'reject-new' || entry.bytes > maxBytes)) {
-        throw new RequestError('outbox-full', `the outbox is full (${waiting.length} messages, ${total - entry.bytes} bytes)`);
+        throw new RequestError('outbox-full', `the outbox is full (${list.length} messages, ${total - entry.bytes} bytes)`);
       }
-      while (full()) {
-        const oldest = waiting.shift()!;
-        total -= oldest.bytes;
-        dropped.push(oldest);
-      }
-      waiting.push(entry);
-      return dropped;
+      while (full()) total -= list[dropping++]!.bytes;
+      entries.push(entry);
+      return entries.splice(sentCount, dropping);
     },
     take() {
-      const taken = waiting;
-      sent.push(...taken);
-      waiting = [];
+      const taken = waiting();
+      sentCount = entries.length;
       return taken;
     },
     requeue() {
-      waiting = sent.concat(waiting);
-      sent = [];
+      sentCount = 0;
     },
+    // Cids are given in send order and entries keep it, so the entries a confirmation removes come
+    // first: found without scanning the rest, removed in place (no copy of the list per ack).
     confirm(cid) {
-      sent = confirmed(sent, cid);
-      waiting = confirmed(waiting, cid);
+      let count = 0;
+      while ((entries[count]?.cid ?? Infinity) <= (cid ?? 0)) count++;
+      entries.splice(0, count);
+      sentCount = Math.max(sentCount - count, 0);
     },
-    settle(entries) {
-      if (entries.length) keep((entry) => !entries.includes(entry));
+    settle(list) {
+      for (const entry of list) remove(entry);
     },
-    cancel(localId) {
-      const before = waiting.length;
-      waiting = waiting.filter((entry) => entry.localId != localId);
-      return waiting.length < before;
-    },
-    has: (localId) => waiting.some((entry) => entry.localId == localId) || sent.some((entry) => entry.localId == localId),
+    cancel: (entry) => remove(entry, sentCount),
+    has: (entry) => entries.includes(entry),
     renumber() {
-      outbox.requeue();
-      for (const entry of waiting) entry.cid = undefined;
+      sentCount = 0;
+      for (const entry of entries) entry.cid = undefined;
     },
-    clear: () => keep(() => false),
+    clear() {
+      entries.length = sentCount = 0;
+    },
   };
   return outbox;
 }

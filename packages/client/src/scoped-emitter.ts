@@ -1,5 +1,5 @@
 import type { EventsMap } from './events.js';
-import { checkTimeout } from './options.js';
+import { checkTimeout, fail } from './options.js';
 
 /**
  * `emitWithAck` with a per-call timeout and `AbortSignal`, given apart from the event's arguments so
@@ -26,9 +26,7 @@ export function scopedEmitter<Out extends EventsMap>(request: Request, timeoutMs
   return {
     timeout: (ms) => scopedEmitter(request, checkTimeout(ms), signal),
     withSignal(next) {
-      if (typeof next?.aborted !== 'boolean' || typeof next.addEventListener !== 'function') {
-        throw new TypeError(`unisocket: option "signal" must be an AbortSignal, got ${String(next)}`);
-      }
+      if (typeof next?.aborted !== 'boolean' || typeof next.addEventListener !== 'function') fail('signal', 'an AbortSignal', next);
       return scopedEmitter(request, timeoutMs, next);
     },
     emitWithAck: (event, ...args) => request(event, args, timeoutMs, signal) as Promise<Awaited<ReturnType<Out[typeof event]>>>,

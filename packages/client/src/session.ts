@@ -1,9 +1,9 @@
 import type { Attempt } from './attempt.js';
+import type { TimerHandle } from './clock.js';
 import { ProtocolError, RequestError, UnisocketError } from './errors.js';
 import type { LifecycleEvents } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
 import { createOutbox, estimateBytes, sizeOf, type OutboxEntry } from './outbox.js';
-import { createPendingAcks } from './pending-acks.js';
 import type { ProtocolInput, ResumeCursor } from './protocol/protocol.js';
 import type { OutboundFrame } from './transports/transport.js';
 
@@ -40,8 +40,21 @@ export interface Session {
   terminate(error: RequestError): void;
 }
 
+/**
+ * An `emitWithAck` request waiting for its answer, kept by its outbox entry (which may have left the
+ * outbox, confirmed but not answered yet). It has a deadline on the injected clock and may be aborted.
+ */
+interface PendingRequest {
+  /** When it times out, on the clock (Infinity: never). */
+  deadline: number;
+  timeoutMs: number;
+  /** Rejects with `error`, or resolves with `value`; stops listening to the abort signal. */
+  finish(error: Error | undefined, value: unknown): void;
+}
+
 export function createSession(options: ResolvedOptions, hooks: SessionHooks): Session {
-  const { report } = hooks;
+  const { report, deliver } = hooks;
+  const { clock } = options;
   const outbox = createOutbox(options.outbox);
   let reported = '0 0';
   /** Reports the outbox when what waits changed (a message sent at once changes nothing). */
@@ -49,50 +62,101 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     const { size, bytes } = outbox;
     if (reported != (reported = `${size} ${bytes}`)) report('outbox', { size, bytes });
   };
-  const acks = createPendingAcks(options.clock, (localId) => outbox.cancel(localId) && changed());
-  const unsupported = () => new UnisocketError('unsupported', 'this protocol has no acks: use emit()');
-  const confirm = (cid: number | undefined) => cid != null && outbox.confirm(cid);
-  const sendOrReport = (attempt: Attempt, frames: readonly OutboundFrame[]) =>
-    attempt.send(frames).catch((error: UnisocketError) => report('error', { error }));
+  const reportError = (error: UnisocketError) => report('error', { error });
+  const sendOrReport = (attempt: Attempt, frames: readonly OutboundFrame[]) => attempt.send(frames).catch(reportError);
+
+  const requests = new Map<OutboxEntry, PendingRequest>();
+  /** Entries with a pending request, by the cid they went out with in the current session. */
+  const byCid = new Map<number, OutboxEntry>();
+  // One timer serves every deadline: it is armed for the earliest one and, when it fires, times out
+  // what is due and re-arms for the next. A request that settles leaves it armed (it finds nothing
+  // due and re-arms), so a round trip costs no timer call; it stops when nothing waits at a terminal close.
+  let timer: TimerHandle;
+  let timerAt = Infinity;
+  const arm = (at: number) => {
+    if (at >= timerAt) return;
+    clock.clearTimeout(timer);
+    timerAt = at;
+    timer = clock.setTimeout(expire, at - clock.now());
+  };
+  const expire = () => {
+    const now = clock.now();
+    let next = Infinity;
+    timerAt = Infinity;
+    for (const [entry, { deadline, timeoutMs }] of requests) {
+      if (deadline <= now) giveUp(entry, new RequestError('ack-timeout', `no ack for "${entry.name}" within ${timeoutMs} ms`));
+      else next = Math.min(next, deadline);
+    }
+    arm(next);
+  };
+  /** Finishes the request of `entry`, if it has one, once: rejects with `error`, or resolves with `value`. */
+  const settle = (entry: OutboxEntry, error?: Error, value?: unknown) => {
+    const request = requests.get(entry);
+    if (!request) return;
+    requests.delete(entry);
+    // Cids are unique in a session and forgotten when it ends: this one can only be the entry's.
+    byCid.delete(entry.cid!);
+    request.finish(error, value);
+  };
+  /** A timeout or an abort: the message is dropped too if it has not left yet. */
+  const giveUp = (entry: OutboxEntry, error: RequestError) => {
+    settle(entry, error);
+    if (outbox.cancel(entry)) changed();
+  };
+  /** The session ended: rejects every request for which `keep` is false (all without `keep`); every cid is forgotten. */
+  const endSession = (error: Error, keep?: (entry: OutboxEntry) => boolean) => {
+    for (const entry of requests.keys()) if (!keep?.(entry)) settle(entry, error);
+    // The kept requests go out again with new cids, and are bound to them then.
+    byCid.clear();
+    if (!requests.size) {
+      clock.clearTimeout(timer);
+      timerAt = Infinity;
+    }
+  };
+
   let attached: Attempt | undefined;
   /** The attempt with a send in flight: sends are serialised so `cid`s reach the server in order. */
   let busy: Attempt | undefined;
   let nextCid = 1;
   let lastLocalId = 0;
 
-  /** Queues a message and sends what waits; the size is estimated only if it has to wait. */
-  const enqueue = (name: string, args: readonly unknown[], wantsAck: boolean, raw: boolean, answer?: (localId: number) => Promise<unknown>) => {
-    const localId = ++lastLocalId;
-    const now = attached?.codec && !busy && !outbox.size;
-    const dropped = outbox.push({ localId, name, args, wantsAck, raw, bytes: now ? 0 : estimateBytes(name, args, raw) });
+  /** Queues a message; the size is estimated only if it has to wait. */
+  const queue = (name: string, args: readonly unknown[], wantsAck: boolean, raw: boolean) => {
+    const sendsNow = attached?.codec && !busy && !outbox.size;
+    const entry: OutboxEntry = { localId: ++lastLocalId, name, args, wantsAck, raw, bytes: sendsNow ? 0 : estimateBytes(name, args, raw) };
+    const dropped = outbox.push(entry);
     if (dropped.length) {
       const error = new RequestError('outbox-full', `the outbox is full: dropped the ${dropped.length} oldest messages`);
-      for (const old of dropped) acks.settle(old.localId, error);
+      for (const old of dropped) settle(old, error);
       report('error', { error, dropped });
     }
-    const answered = answer?.(localId);
-    flush();
-    return answered;
+    return entry;
   };
 
   const flush = () => {
     const attempt = attached;
     const codec = attempt?.codec;
-    const entries = codec && !busy ? outbox.take() : [];
+    if (!codec || busy) return changed();
+    const { supportsAcks, acksOnly } = codec;
     const frames: OutboundFrame[] = [];
-    const sent: OutboxEntry[] = [];
-    for (const entry of entries) {
-      if (entry.wantsAck && !codec!.supportsAcks) {
+    const done: OutboxEntry[] = [];
+    for (const entry of outbox.take()) {
+      const { name, args, wantsAck, raw } = entry;
+      if (wantsAck && !supportsAcks) {
         outbox.settle([entry]);
-        acks.settle(entry.localId, unsupported());
+        settle(entry, new UnisocketError('unsupported', 'this protocol has no acks: use emit()'));
         continue;
       }
-      if (codec!.supportsAcks) acks.bind(entry.localId, (entry.cid ??= nextCid++));
-      const frame = entry.raw && !codec!.supportsAcks ? codec!.encodeMessage(entry.args[0] as OutboundFrame) : codec!.encodeEvent(entry.name, entry.args, entry.cid ?? 0, entry.wantsAck);
+      if (supportsAcks) {
+        entry.cid ??= nextCid++;
+        if (requests.has(entry)) byCid.set(entry.cid, entry);
+      }
+      const frame = raw && !supportsAcks ? codec.encodeMessage(args[0] as OutboundFrame) : codec.encodeEvent(name, args, entry.cid ?? 0, wantsAck);
       // Its size, should it have to wait again (sent, then the connection lost before the server confirmed it).
       entry.bytes ||= sizeOf(frame);
       frames.push(frame);
-      sent.push(entry);
+      // Without acks (raw), or without an ack asked from an acks-only server, a message is done once the transport took it.
+      if (!supportsAcks || (acksOnly && !wantsAck)) done.push(entry);
     }
     changed();
     if (!frames.length) return;
@@ -100,22 +164,22 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     // of emits on an open socket never piles up in the outbox. That holds for the carrier in use (an
     // Engine.IO session upgraded in place keeps its sends in order itself). Request-based carriers
     // (SSE POST, polling) are serialised, one batch per request.
-    const onSocket = attempt!.carrier == 'websocket';
+    const onSocket = attempt.carrier == 'websocket';
     if (!onSocket) busy = attempt;
-    // Without acks (raw), or without an ack asked from an acks-only server, a message is done once the transport took it.
-    const done = codec!.supportsAcks ? (codec!.acksOnly ? sent.filter((entry) => !entry.wantsAck) : []) : sent;
-    attempt!.send(frames.length > 1 && codec!.batch && !onSocket ? [codec!.batch(frames)] : frames).then(
+    attempt.send(frames.length > 1 && codec.batch && !onSocket ? [codec.batch(frames)] : frames).then(
       () => {
         outbox.settle(done);
-        if (onSocket || busy != attempt) return;
-        busy = undefined;
-        flush();
+        if (!onSocket && busy == attempt) {
+          busy = undefined;
+          flush();
+        }
       },
       (error: UnisocketError) => {
-        if (!onSocket && busy != attempt) return;
-        busy = undefined;
-        report('error', { error });
-        hooks.sendFailed(attempt!, error);
+        if (onSocket || busy == attempt) {
+          busy = undefined;
+          reportError(error);
+          hooks.sendFailed(attempt, error);
+        }
       },
     );
   };
@@ -123,11 +187,32 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
   const session: Session = {
     cursor: {},
     enqueue(name, args, raw) {
-      enqueue(name, args, false, raw);
+      queue(name, args, false, raw);
+      flush();
     },
     // An aborted signal rejects at once (the message leaves the outbox before it is sent); a protocol
     // without acks rejects with `unsupported` when the message would be sent.
-    request: (name, args, timeoutMs, signal) => enqueue(name, args, true, false, (localId) => acks.add(localId, timeoutMs, signal, name))!,
+    request(name, args, timeoutMs, signal) {
+      const entry = queue(name, args, true, false);
+      const answer = new Promise((resolve, reject) => {
+        const deadline = clock.now() + timeoutMs;
+        const abort = () => giveUp(entry, new RequestError('aborted', `"${name}" was aborted`, { cause: signal?.reason }));
+        requests.set(entry, {
+          deadline,
+          timeoutMs,
+          finish(error, value) {
+            signal?.removeEventListener('abort', abort);
+            if (error) reject(error);
+            else resolve(value);
+          },
+        });
+        if (signal?.aborted) return abort();
+        signal?.addEventListener('abort', abort);
+        arm(deadline);
+      });
+      flush();
+      return answer;
+    },
     attach(attempt) {
       attached = attempt;
       busy = undefined;
@@ -136,14 +221,14 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     ready(input) {
       const asked = session.cursor.session !== undefined;
       if (input.resumed) {
-        confirm(input.confirmedCid);
+        outbox.confirm(input.confirmedCid);
       } else {
         // A new session: the server knows none of our ids. Unconfirmed messages are numbered again
         // from 1; answers to messages the old session processed can no longer come.
         session.cursor = { lastSeq: 0 };
         nextCid = 1;
         outbox.renumber();
-        acks.rejectWhere(new RequestError('closed', 'the session ended before the answer arrived'), outbox.has);
+        endSession(new RequestError('closed', 'the session ended before the answer arrived'), outbox.has);
       }
       if (input.session !== undefined) session.cursor.session = input.session;
       return asked && !input.resumed;
@@ -160,7 +245,7 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
       if (offset !== undefined) cursor.lastSeq = offset;
       switch (input.type) {
         case 'event': {
-          const result = hooks.deliver(input.name, input.args);
+          const result = deliver(input.name, input.args);
           const { ackId } = input;
           if (ackId !== undefined) {
             void Promise.resolve(result).then((value) => {
@@ -171,30 +256,33 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
           break;
         }
         case 'message':
-          hooks.deliver('message', [input.data]);
+          deliver('message', [input.data]);
           break;
-        case 'ack':
+        case 'ack': {
+          const { cid, error } = input;
           // The server processes cids in order: an answer to `cid` confirms every cid up to it.
-          confirm(input.cid);
-          acks.answer(input.cid, input.args, input.error);
+          outbox.confirm(cid);
+          const entry = byCid.get(cid);
+          if (entry) settle(entry, error && new ProtocolError('server-error', `the server answered ${error.code}: ${error.message}`), input.args[0]);
           break;
+        }
         case 'ping':
-          confirm(input.confirmedCid);
-          report('heartbeat', { at: options.clock.now() });
+          outbox.confirm(input.confirmedCid);
+          report('heartbeat', { at: clock.now() });
           break;
         case 'reply':
           sendOrReport(attempt, input.frames);
           break;
         case 'error':
-          report('error', { error: input.error });
+          reportError(input.error);
       }
       return undefined;
     },
     flush,
     terminate(error) {
-      session.attach(undefined);
+      attached = busy = undefined;
       session.cursor = {};
-      acks.rejectWhere(error);
+      endSession(error);
       outbox.clear();
       changed();
     },

@@ -1,5 +1,6 @@
 import type { ValueSource } from './endpoint.js';
-import { check, checkKnown, isOneOf, isRecordSource } from './transports/check.js';
+import { boolean, check, checkOptions, fail, isFunction, type Rule } from './options.js';
+import { isRecordSource } from './transports/check.js';
 import type { Platform } from './transports/transport.js';
 import { absoluteUrl } from './transports/url.js';
 
@@ -56,35 +57,43 @@ export interface SocketIoPlan {
   credentials: RequestCredentials;
 }
 
-export const SOCKETIO_OPTIONS = ['eio', 'namespace', 'auth', 'path', 'transports', 'upgrade', 'query', 'headers', 'withCredentials'];
+const recordSource: Rule = ['an object of strings or a function', isRecordSource];
+
+// The options with their rules and defaults (`undefined`: checked below, once the URL is known).
+const SOCKETIO_OPTIONS = {
+  eio: ['3 or 4', (value) => value === 3 || value === 4] as Rule,
+  path: ["a path starting with '/'", (value) => typeof value == 'string' && value[0] == '/', '/socket.io/'] as Rule,
+  transports: [
+    "a non-empty array of 'websocket' and 'polling'",
+    (value) => Array.isArray(value) && value.length > 0 && new Set(value).size == value.length && value.every((kind) => kind == 'websocket' || kind == 'polling'),
+  ] as Rule,
+  upgrade: boolean(true),
+  auth: ['an object or a function', (value) => isFunction(value) || (typeof value == 'object' && value !== null)] as Rule,
+  query: recordSource,
+  headers: recordSource,
+  withCredentials: boolean(false),
+  namespace: undefined,
+};
+const NAMESPACE: Rule = ["a string starting with '/', without ','", (value) => typeof value == 'string' && value[0] == '/' && !value.includes(',')];
 
 /** Checks `socketio()` options (a `TypeError` naming the bad one) and fills in the defaults. */
 export function planSocketIo(url: string, options: SocketIoEndpointOptions = {}): SocketIoPlan {
-  const b = 'socketio';
-  check(typeof url == 'string' && url != '', b, 'url', 'a non-empty string');
-  checkKnown(b, options, SOCKETIO_OPTIONS);
-  const { eio, path = '/socket.io/', auth, query, headers, upgrade = true } = options;
-  const transports = options.transports ?? (eio == 4 ? ['websocket', 'polling'] : ['polling', 'websocket']);
-  check(isOneOf(eio, [3, 4]), b, 'eio', '3 or 4');
-  check(typeof path == 'string' && path[0] == '/', b, 'path', "a path starting with '/'");
-  check(
-    Array.isArray(transports) && transports.length > 0 && new Set(transports).size == transports.length && transports.every((t) => t == 'websocket' || t == 'polling'),
-    b,
-    'transports',
-    "a non-empty array of 'websocket' and 'polling'",
-  );
-  check(typeof upgrade == 'boolean', b, 'upgrade', 'a boolean');
-  check(auth === undefined || typeof auth == 'function' || (typeof auth == 'object' && auth !== null), b, 'auth', 'an object or a function');
-  check(isRecordSource(query), b, 'query', 'an object of strings or a function');
-  check(isRecordSource(headers), b, 'headers', 'an object of strings or a function');
-  check(isOneOf(options.withCredentials, [true, false]), b, 'withCredentials', 'a boolean');
+  if (typeof url != 'string' || !url) fail('url', 'a non-empty string', url);
+  const checked = checkOptions(options, SOCKETIO_OPTIONS) as unknown as Omit<SocketIoPlan, 'url' | 'credentials' | 'transports'> &
+    Pick<SocketIoEndpointOptions, 'transports' | 'withCredentials'> & { path: string };
   const target = absoluteUrl(url);
-  const namespace = options.namespace ?? target.pathname;
-  check(typeof namespace == 'string' && namespace[0] == '/' && !namespace.includes(','), b, 'namespace', "a string starting with '/', without ','");
-  target.pathname = path;
+  const namespace = check('namespace', NAMESPACE, checked.namespace ?? target.pathname) as string;
+  target.pathname = checked.path;
   target.hash = '';
   target.protocol = target.protocol.replace(/^ws/, 'http');
-  return { url: target.href, namespace, eio, transports, upgrade, auth, query, headers, credentials: options.withCredentials ? 'include' : 'same-origin' };
+  // The plan carries the checked options as they are (`path` and `withCredentials` too, unread).
+  return {
+    ...checked,
+    url: target.href,
+    namespace,
+    transports: checked.transports ?? (checked.eio == 4 ? ['websocket', 'polling'] : ['polling', 'websocket']),
+    credentials: checked.withCredentials ? 'include' : 'same-origin',
+  };
 }
 
 /** The label of the endpoint of `kind`: unique per carrier, namespace and URL (the fallback memory keys on it). */

@@ -29,40 +29,14 @@ export type ConnectionState =
 
 export type ConnectionStatus = ConnectionState['status'];
 
-/** What can happen to a connection. */
-export type StateEvent =
-  /** `connect()`, or the automatic connect at creation. */
-  | { readonly type: 'connect' }
-  /** A transport confirmed (its first real frame); also a carrier switch while open. */
-  | { readonly type: 'confirmed'; readonly endpoint: string; readonly transport: TransportKind }
-  /** A retryable failure: wait `delayMs`, then attempt number `attempt`. */
-  | { readonly type: 'retry'; readonly attempt: number; readonly delayMs: number; readonly reason: DisconnectReason }
-  /** `close()` or a terminal failure. */
-  | { readonly type: 'close'; readonly reason: DisconnectReason; readonly error?: UnisocketError };
-
-/** The reason an event gives for the change it causes. */
-export function reasonOf(event: StateEvent): StateChangeReason {
-  return event.type === 'connect' ? 'connect' : event.type === 'confirmed' ? 'confirmed' : event.reason;
-}
-
 /**
- * The one state machine: a pure function. An event that does not apply to the state returns the very
- * same state object (callers compare by identity to know whether anything changed).
+ * The one state machine: a pure function from the state and the state the Connection asks for to the
+ * new state. `connecting` (`connect()`) applies only while stopped (idle or closed); `open` (a transport
+ * confirmed, or switched carrier) and `reconnecting` (a retryable failure) only while started; `closed`
+ * (`close()` or a terminal failure) unless already closed. A change that does not apply returns the
+ * very same state object (callers compare by identity to know whether anything changed).
  */
-export function transition(state: ConnectionState, event: StateEvent): ConnectionState {
-  const { status } = state;
-  switch (event.type) {
-    case 'connect':
-      return status === 'idle' || status === 'closed' ? { status: 'connecting' } : state;
-    case 'confirmed':
-      return status === 'idle' || status === 'closed'
-        ? state
-        : { status: 'open', endpoint: event.endpoint, transport: event.transport };
-    case 'retry':
-      return status === 'idle' || status === 'closed'
-        ? state
-        : { status: 'reconnecting', attempt: event.attempt, delayMs: event.delayMs, reason: event.reason };
-    case 'close':
-      return status === 'closed' ? state : { status: 'closed', reason: event.reason, error: event.error };
-  }
+export function transition(state: ConnectionState, next: Exclude<ConnectionState, { status: 'idle' }>): ConnectionState {
+  const stopped = state.status == 'idle' || state.status == 'closed';
+  return (next.status == 'closed' ? state.status != 'closed' : stopped == (next.status == 'connecting')) ? next : state;
 }

@@ -16,8 +16,11 @@ export type EnginePacket = string | ArrayBuffer;
  * transport unpacks this one into its messages.
  */
 export class MessageGroup extends Uint8Array {
-  constructor(readonly messages: OutboundFrame[]) {
+  // `declare`: assigned in the constructor, so no field initialiser is emitted.
+  declare readonly messages: OutboundFrame[];
+  constructor(messages: OutboundFrame[]) {
     super(0);
+    this.messages = messages;
   }
 }
 

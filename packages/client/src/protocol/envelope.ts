@@ -1,6 +1,5 @@
 import { ProtocolError } from '../errors.js';
-import type { TransportKind } from '../transports/transport.js';
-import type { Protocol, ProtocolCodec, ProtocolInput, ResumeCursor } from './protocol.js';
+import type { Protocol, ProtocolInput } from './protocol.js';
 
 // The unisocket envelope protocol, version 1 (packages/harness-server/PROTOCOL.md): one JSON object
 // per frame, typed by `t`. Written for size: it is in the default bundle.
@@ -9,65 +8,9 @@ const number = (value: unknown): number | undefined => (typeof value == 'number'
 const array = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const stringify = JSON.stringify;
 
-function bad(code: 'bad-json' | 'bad-frame', message: string, frame: unknown): ProtocolInput[] {
+/** A ProtocolError input: a bad frame, or the server's `error` frame. */
+function bad(code: 'bad-json' | 'bad-frame' | 'server-error', message: string, frame: unknown): ProtocolInput[] {
   return [{ type: 'error', error: new ProtocolError(code, `envelope: ${message}`, { frame }) }];
-}
-
-function createEnvelopeCodec(kind: TransportKind, resume: ResumeCursor | undefined): ProtocolCodec {
-  // The session the server named in `welcome`; until then the one we ask to resume.
-  let session = resume?.session;
-  let welcomed = false;
-  const resumeSeq = Number(resume?.lastSeq);
-  const lastSeq = session != null && resumeSeq >= 0 ? resumeSeq : undefined;
-
-  const codec: ProtocolCodec = {
-    confirmOn: 'first-frame',
-    supportsAcks: true,
-    // `retry: 1000` on /rt is for native EventSources (PROTOCOL.md): it must not slow every reconnect.
-    ignoresSseRetry: true,
-    connectParams: () =>
-      kind == 'websocket' ? {} : { v: '1', ...(session != null && { session }), ...(lastSeq != null && { lastSeq: `${lastSeq}` }) },
-    upstreamParams: (): Record<string, string> => (welcomed ? { session: session! } : {}),
-    onOpen: () => (kind == 'websocket' ? [stringify({ t: 'hello', v: 1, session, lastSeq })] : []),
-    decode({ data }) {
-      let f: Record<string, unknown>;
-      try {
-        // Binary data parses as "[object ...]": not JSON. `null` becomes {}: a frame without type.
-        f = JSON.parse(data as string) ?? {};
-      } catch {
-        return bad('bad-json', 'frame is not JSON', data);
-      }
-      switch (f.t) {
-        case 'welcome':
-          if (typeof f.session != 'string' || typeof f.resumed != 'boolean') break;
-          session = f.session;
-          welcomed = true;
-          return [{ type: 'ready', resumed: f.resumed, session, heartbeatMs: number(f.hb), confirmedCid: number(f.rcid) }];
-        case 'event':
-          if (typeof f.name != 'string') break;
-          return [{ type: 'event', name: f.name, args: array(f.args), seq: number(f.seq), ackId: number(f.ack) }];
-        case 'ack':
-          if (typeof f.cid != 'number') break;
-          return [{ type: 'ack', cid: f.cid, args: array(f.args), error: f.error as { code: string; message: string } | undefined, seq: number(f.seq) }];
-        case 'ping':
-          return [{ type: 'ping', confirmedCid: number(f.rcid) }];
-        case 'error':
-          return [{ type: 'error', error: new ProtocolError('server-error', `envelope: server error ${f.code}: ${f.message}`, { frame: f }) }];
-        case 'bye':
-          return [{ type: 'close', code: `${f.code}`, message: `${f.message}`, retry: f.retry !== false }];
-      }
-      return bad('bad-frame', 'unknown type or missing field', data);
-    },
-    encodeEvent: (name, args, cid, wantsAck) => stringify({ t: 'event', cid, name, args, ack: wantsAck || undefined }),
-    encodeAckReply: (ackId, args) => stringify({ t: 'ack', ack: ackId, args }),
-    // The envelope has no untyped messages: this is a `message` event without `cid` (the codec does
-    // not own outbox ids). The Connection sends `send(data)` through encodeEvent, as for any acking protocol.
-    encodeMessage: (data) => stringify({ t: 'event', name: 'message', args: [data] }),
-  };
-  // SSE upstream: one POST carries a JSON array of frames (PROTOCOL.md, SSE + POST carrier). Over
-  // WebSocket every frame is its own message, so there is no batch there.
-  if (kind != 'websocket') codec.batch = (frames) => `[${frames.join()}]`;
-  return codec;
 }
 
 /**
@@ -77,7 +20,60 @@ function createEnvelopeCodec(kind: TransportKind, resume: ResumeCursor | undefin
  */
 export const envelope: Protocol = {
   name: 'envelope',
-  create: ({ kind, resume }) => createEnvelopeCodec(kind, resume),
+  create({ kind, resume }) {
+    const onSocket = kind == 'websocket';
+    // The session the server named in `welcome`; until then the one we ask to resume.
+    let session = resume?.session;
+    let welcomed = false;
+    const resumeSeq = Number(resume?.lastSeq);
+    const lastSeq = session != null && resumeSeq >= 0 ? resumeSeq : undefined;
+    return {
+      confirmOn: 'first-frame',
+      supportsAcks: true,
+      // `retry: 1000` on /rt is for native EventSources (PROTOCOL.md): it must not slow every reconnect.
+      ignoresSseRetry: true,
+      connectParams: () => (onSocket ? {} : { v: '1', ...(session != null && { session }), ...(lastSeq != null && { lastSeq: `${lastSeq}` }) }),
+      upstreamParams: (): Record<string, string> => (welcomed ? { session: session! } : {}),
+      onOpen: () => (onSocket ? [stringify({ t: 'hello', v: 1, session, lastSeq })] : []),
+      decode({ data }) {
+        let f: Record<string, unknown>;
+        try {
+          // Binary data parses as "[object ...]": not JSON. `null` becomes {}: a frame without type.
+          f = JSON.parse(data as string) ?? {};
+        } catch {
+          return bad('bad-json', 'frame is not JSON', data);
+        }
+        switch (f.t) {
+          case 'welcome':
+            if (typeof f.session != 'string' || typeof f.resumed != 'boolean') break;
+            session = f.session;
+            welcomed = true;
+            return [{ type: 'ready', resumed: f.resumed, session, heartbeatMs: number(f.hb), confirmedCid: number(f.rcid) }];
+          case 'event':
+            if (typeof f.name != 'string') break;
+            return [{ type: 'event', name: f.name, args: array(f.args), seq: number(f.seq), ackId: number(f.ack) }];
+          case 'ack':
+            if (typeof f.cid != 'number') break;
+            return [{ type: 'ack', cid: f.cid, args: array(f.args), error: f.error as { code: string; message: string } | undefined, seq: number(f.seq) }];
+          case 'ping':
+            return [{ type: 'ping', confirmedCid: number(f.rcid) }];
+          case 'error':
+            return bad('server-error', `server error ${f.code}: ${f.message}`, f);
+          case 'bye':
+            return [{ type: 'close', code: `${f.code}`, message: `${f.message}`, retry: f.retry !== false }];
+        }
+        return bad('bad-frame', 'unknown type or missing field', data);
+      },
+      encodeEvent: (name, args, cid, wantsAck) => stringify({ t: 'event', cid, name, args, ack: wantsAck || undefined }),
+      encodeAckReply: (ackId, args) => stringify({ t: 'ack', ack: ackId, args }),
+      // The envelope has no untyped messages: this is a `message` event without `cid` (the codec does
+      // not own outbox ids). The Connection sends `send(data)` through encodeEvent, as for any acking protocol.
+      encodeMessage: (data) => stringify({ t: 'event', name: 'message', args: [data] }),
+      // SSE upstream: one POST carries a JSON array of frames (PROTOCOL.md, SSE + POST carrier). Over
+      // WebSocket every frame is its own message, so there is no batch there.
+      batch: onSocket ? undefined : (frames) => `[${frames.join()}]`,
+    };
+  },
 };
 
 /** The {@link envelope} protocol, as a function for symmetry with `raw()`. */

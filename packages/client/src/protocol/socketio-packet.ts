@@ -21,10 +21,13 @@ export interface SocketIoPacket {
 
 const PACKET = /^([0-6])(?:(\d+)-)?(?:(\/[^,]*),?)?(\d*)([^]*)$/;
 
+/** A `bad-frame` error about `frame`. */
+export const bad = (message: string, frame: unknown): ProtocolError => new ProtocolError('bad-frame', `socket.io: ${message}`, { frame });
+
 /** Parses a packet's header; throws a `ProtocolError` (`bad-frame`) when `text` is not a packet. */
 export function decodePacket(text: string): SocketIoPacket {
   const match = PACKET.exec(text);
-  if (!match) throw new ProtocolError('bad-frame', 'socket.io: not a packet', { frame: text });
+  if (!match) throw bad('not a packet', text);
   const [, type, attachments, nsp = '/', id, json = ''] = match;
   return { type: +type!, nsp, id: id ? +id : undefined, attachments: +(attachments ?? 0), json };
 }
@@ -47,12 +50,8 @@ const isBinary = (value: unknown): value is ArrayBuffer | ArrayBufferView | Blob
  * `typeof`). Deeper than 32 levels it answers yes and leaves it to the exact path (which also reports
  * a cycle as `JSON.stringify` does, where this walk would overflow the stack).
  */
-function mayHoldBinary(value: unknown, depth = 0): boolean {
-  if (typeof value != 'object' || !value) return false;
-  if (depth > 32 || isBinary(value)) return true;
-  for (const item of Array.isArray(value) ? value : Object.values(value)) if (mayHoldBinary(item, depth + 1)) return true;
-  return false;
-}
+const mayHoldBinary = (value: unknown, depth = 0): boolean =>
+  typeof value == 'object' && !!value && (depth > 32 || isBinary(value) || Object.values(value).some((item) => mayHoldBinary(item, depth + 1)));
 
 /**
  * Encodes a packet: a string, or with binary values in `data` a {@link MessageGroup} of the packet

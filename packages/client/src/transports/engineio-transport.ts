@@ -1,6 +1,5 @@
-import { ProtocolError } from '../errors.js';
-import { MessageGroup, type EnginePacket } from '../protocol/engineio.js';
-import { createPolling, type EngineIoSession } from './polling.js';
+import { ConnectionError, ProtocolError, type UnisocketError } from '../errors.js';
+import { decodePayload, encodePayload, MessageGroup, type EnginePacket } from '../protocol/engineio.js';
 import type { InboundFrame, OutboundFrame, Transport, TransportCloseInfo, TransportKind, TransportOpenContext } from './transport.js';
 import { withQuery } from './url.js';
 import { createWebSocketTransport } from './websocket.js';
@@ -17,45 +16,36 @@ export interface EngineIoSettings {
 
 type Packet = string | Uint8Array;
 
-/** Where the session's packets go: the polling requests or a WebSocket. */
-interface Carrier {
-  send(packets: readonly Packet[]): Promise<void>;
-  close(): void;
-  /** `send` puts the packets on the wire before it returns (a WebSocket): later ones cannot overtake them. */
-  readonly immediate?: boolean;
-}
-
 const ignore = (): void => undefined;
 
-/** The Engine.IO packets of `frames` (text as `message` packets, groups unpacked); undefined when a Blob must be read first. */
-function packetsOf(frames: readonly OutboundFrame[]): Packet[] | undefined {
-  const packets: Packet[] = [];
-  for (const frame of frames)
-    for (const message of frame instanceof MessageGroup ? frame.messages : [frame]) {
-      if (typeof message == 'string') packets.push('4' + message);
-      else if (ArrayBuffer.isView(message)) packets.push(new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
-      else if (message instanceof ArrayBuffer) packets.push(new Uint8Array(message));
-      else return undefined;
-    }
-  return packets;
-}
-
-/** `frame` with its Blobs (itself, or attachments of a group) read into ArrayBuffers. */
-const read = async (frame: OutboundFrame): Promise<OutboundFrame> =>
-  frame instanceof MessageGroup ? new MessageGroup(await Promise.all(frame.messages.map(read))) : frame instanceof Blob ? frame.arrayBuffer() : frame;
+/** The Engine.IO packets of read messages: text as `message` packets, binary as its bytes. */
+const packetsOf = (messages: readonly OutboundFrame[]): Packet[] =>
+  messages.map((message) =>
+    typeof message == 'string'
+      ? '4' + message
+      : ArrayBuffer.isView(message)
+        ? new Uint8Array(message.buffer, message.byteOffset, message.byteLength)
+        : new Uint8Array(message as ArrayBuffer),
+  );
 
 /**
  * An Engine.IO client session presented as one {@link Transport}: the handshake, the heartbeat (it
  * answers v4 server pings and sends v3 client pings: wire duties), long-polling or WebSocket, and
  * the polling→WebSocket upgrade (probe `2probe`/`3probe`, pause polling, `5`), all inside. Frames
  * up and down are Engine.IO `message` data; before `onopen` it delivers the handshake as
- * `{event: 'open', data: JSON, id: '3' | '4'}`, every heartbeat as `{event: 'ping'}`, and once the
- * session moved to WebSocket (`carrier`), `{event: 'upgrade'}`. `close()` says goodbye (Engine.IO
+ * `{event: 'open', data: pingInterval + pingTimeout in ms (Engine.IO's liveness rule; 'NaN' without
+ * a pingTimeout), id: '3' | '4'}`, every heartbeat as `{event: 'ping'}`, and once the session moved
+ * to WebSocket (`carrier`), `{event: 'upgrade'}`. `close()` says goodbye (Engine.IO
  * `close`, after what was sent before it) so the server ends the session at once.
  */
 export function createEngineIoTransport(context: TransportOpenContext, settings: EngineIoSettings): Transport {
-  const session: EngineIoSession = { eio: settings.eio };
-  let carrier: Carrier | undefined;
+  /** The revision: asked for, or (when undefined) learnt from the first polling answer. */
+  let eio = settings.eio;
+  let sid: string | undefined;
+  /** Largest request body the server takes, in bytes (Engine.IO v4 handshake). */
+  let maxPayload = Infinity;
+  /** Where the session's packets go: the polling requests, or a WebSocket once `kind` says so. */
+  let carrier: Pick<Transport, 'send' | 'close'> | undefined;
   let kind: TransportKind = settings.start;
   let probe: Transport | undefined;
   let pinger: ReturnType<typeof setInterval> | undefined;
@@ -65,7 +55,10 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
   let opened = false;
   let closed = false;
 
+  /** The URL of a carrier of this session (`sid` once the handshake named it). */
+  const sessionUrl = (query: Record<string, string>) => withQuery(context.url, { EIO: `${eio ?? 4}`, ...query, ...(sid && { sid }) });
   const deliver = (frame: InboundFrame) => closed || transport.onmessage?.(frame);
+  const mark = (event: 'ping' | 'upgrade') => deliver({ data: '', event });
   const alien = (text: string) => finish({ reason: 'content-type', message: `not an Engine.IO server: ${text.slice(0, 80)}` });
   const finish = (info: Omit<TransportCloseInfo, 'wasOpen'>) => {
     if (closed) return;
@@ -81,11 +74,11 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
     closed = true;
     clearInterval(pinger);
     probe?.close();
-    const last = carrier;
-    if (!farewell || !last) return last?.close();
+    if (!farewell) return carrier?.close();
+    // Open, so there is a carrier, and it stays the same: the upgrade does not complete once closed.
     const end = () => {
       clearTimeout(timer);
-      last.close();
+      carrier!.close();
     };
     const timer = setTimeout(end, 1000);
     write(['1']).then(end, end);
@@ -98,79 +91,73 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
     tail = done.then(dequeue, dequeue);
     return done;
   };
+  /** Puts `packets` on the carrier; Engine.IO v3 frames binary on a WebSocket with the packet type (4, message) as the first byte. */
+  const put = (packets: Packet[]) =>
+    carrier!.send(
+      eio == 3 && kind == 'websocket'
+        ? packets.map((packet) => {
+            if (typeof packet == 'string') return packet;
+            const framed = new Uint8Array(packet.length + 1);
+            framed[0] = 4;
+            framed.set(packet, 1);
+            return framed;
+          })
+        : packets,
+    );
   /**
    * Sends in order. On a WebSocket with nothing queued the packets go out now, inside this call (the
-   * hot path: no Promise hops); otherwise (polling, an upgrade in progress, sends ahead of these, Blobs
-   * still to be read) after the queue.
+   * hot path: no Promise hops); otherwise (polling, an upgrade in progress, sends ahead of these)
+   * after the queue.
    */
-  const write = (packets: Packet[] | (() => Promise<Packet[]>)): Promise<void> => {
-    if (!queued && carrier?.immediate && typeof packets != 'function') return carrier.send(packets);
-    return enqueue(async () => carrier!.send(typeof packets == 'function' ? await packets() : packets));
-  };
+  const write = (packets: Packet[]): Promise<void> => (!queued && carrier && kind == 'websocket' ? put(packets) : enqueue(async () => put(packets)));
+  /** Sends an Engine.IO control packet (a ping, a pong) when it can: a failed send ends the carrier, and the transport with it. */
+  const signal = (packet: string) => void write([packet]).catch(ignore);
 
   const receive = (packet: EnginePacket) => {
     if (closed) return;
     if (typeof packet != 'string') return deliver({ data: packet });
     const type = packet[0];
-    if (!opened) {
-      return type == '0' ? handshake(packet.slice(1)) : alien(packet);
-    }
+    if (!opened) return type == '0' ? handshake(packet.slice(1)) : alien(packet);
     if (type == '4') deliver({ data: packet.slice(1) });
     else if (type == '2' || type == '3') {
       // A v4 server ping (answered at once), or the pong to our v3 ping: the link is alive.
-      if (type == '2') write(['3']).catch(ignore);
-      deliver({ data: '', event: 'ping' });
+      if (type == '2') signal('3');
+      mark('ping');
     } else if (type == '1') finish({ reason: 'ended', message: 'the server closed the Engine.IO session' });
-    else if (type != '6') transport.onerror?.(new ProtocolError('bad-frame', `engine.io: unknown packet ${packet.slice(0, 40)}`, { frame: packet }));
+    else if (type != '6') transport.onerror?.(new ProtocolError('bad-frame', `engine.io: unknown packet type ${type}`, { frame: packet }));
   };
 
   const handshake = (json: string) => {
-    let open: { sid?: unknown; upgrades?: string[]; pingInterval?: number; maxPayload?: number } | undefined;
+    let open: { sid?: unknown; upgrades?: string[]; pingInterval?: number; pingTimeout?: number; maxPayload?: number } | undefined;
     try {
       open = JSON.parse(json);
     } catch {
       // reported below
     }
     if (typeof open?.sid != 'string' || !(open.pingInterval! > 0)) return alien(json);
-    session.sid = open.sid;
-    session.maxPayload = open.maxPayload;
-    session.eio ??= 4;
+    sid = open.sid;
+    maxPayload = open.maxPayload ?? Infinity;
+    eio ??= 4;
     opened = true;
-    deliver({ data: json, event: 'open', id: `${session.eio}` });
+    deliver({ data: `${open.pingInterval! + open.pingTimeout!}`, event: 'open', id: `${eio}` });
     transport.onopen?.();
     if (closed) return;
-    if (session.eio == 3) pinger = setInterval(() => write(['2']).catch(ignore), open.pingInterval);
+    if (eio == 3) pinger = setInterval(signal, open.pingInterval, '2');
     if (settings.upgrade && open.upgrades?.includes('websocket')) upgrade();
   };
 
   const webSocket = (): Transport =>
     createWebSocketTransport({
       ...context,
-      url: withQuery(context.url, { EIO: `${session.eio ?? 4}`, transport: 'websocket', ...(session.sid && { sid: session.sid }) }),
+      url: sessionUrl({ transport: 'websocket' }),
     });
 
   /** Makes `socket` the carrier: its messages are the session's, its end is the transport's. */
-  const useWebSocket = (socket: Transport): Carrier => {
-    // Engine.IO v3 frames binary with the packet type (4, message) as the first byte.
-    socket.onmessage = ({ data }) => receive(typeof data != 'string' && session.eio == 3 ? (data as ArrayBuffer).slice(1) : (data as EnginePacket));
+  const useWebSocket = (socket: Transport) => {
+    socket.onmessage = ({ data }) => receive(typeof data != 'string' && eio == 3 ? (data as ArrayBuffer).slice(1) : (data as EnginePacket));
     socket.onclose = finish;
     kind = 'websocket';
-    return (carrier = {
-      immediate: true,
-      send: (packets) =>
-        socket.send(
-          session.eio != 3
-            ? packets
-            : packets.map((packet) => {
-                if (typeof packet == 'string') return packet;
-                const framed = new Uint8Array(packet.length + 1);
-                framed[0] = 4;
-                framed.set(packet, 1);
-                return framed;
-              }),
-        ),
-      close: () => socket.close(),
-    });
+    return (carrier = socket);
   };
 
   /** Probes WebSocket beside polling; on `3probe` polling pauses and the session moves over. */
@@ -181,19 +168,106 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
     socket.onmessage = ({ data }) => {
       socket.onmessage = null;
       if (data != '3probe') return socket.close();
-      const polling = carrier as Carrier & { pause(): Promise<void> };
       // Sends made meanwhile queue behind this step, so they go out over the WebSocket after `5`.
       enqueue(async () => {
-        await polling.pause();
+        // Polling stops once the GET in flight has answered; nothing else is in flight (this step waited for the sends).
+        await new Promise<void>((resolve) => (paused = resolve));
         if (closed) return;
         if (probe != socket) return finish({ reason: 'network', message: 'the WebSocket closed during the upgrade' });
         probe = undefined;
-        polling.close();
-        await useWebSocket(socket).send(['5']);
-        deliver({ data: '', event: 'upgrade' });
+        useWebSocket(socket);
+        await put(['5']);
+        mark('upgrade');
       }).catch(ignore); // a failed send closes the socket, and the transport with it
     };
     socket.open();
+  };
+
+  // Long-polling (`b64=1`: v3 servers answer binary as base64 text, as v4 always does): one GET at a
+  // time for what comes down, one POST at a time (the queue) for what goes up. Once the session
+  // exists a 400 means the server forgot it (restart, ping timeout): a `network` end, retried;
+  // before, an HTTP error is the server's answer to the handshake (`http-status`).
+  const abort = new AbortController();
+  /** Set by the upgrade: polling stops once the GET in flight has answered, and calls it. */
+  let paused: (() => void) | undefined;
+
+  const request = async (body?: string): Promise<string> => {
+    const response = await (context.platform.fetch ?? fetch)(sessionUrl({ transport: 'polling', b64: '1' }), {
+      method: body == null ? 'GET' : 'POST',
+      // A text body goes as `text/plain;charset=UTF-8` unless the headers say otherwise (Fetch's rule).
+      body,
+      headers: context.headers,
+      credentials: settings.credentials,
+      cache: 'no-store',
+      signal: abort.signal,
+    });
+    if (!response.ok) {
+      response.body?.cancel().catch(ignore);
+      throw response.status;
+    }
+    return response.text();
+  };
+  /** What failed a request: its HTTP status, if it got that far, and a description. */
+  const failure = (cause: unknown): [number | undefined, string] => (typeof cause == 'number' ? [cause, `HTTP ${cause}`] : [undefined, `${cause}`]);
+
+  const poll = async () => {
+    while (!closed) {
+      let body: string;
+      try {
+        body = await request();
+      } catch (cause) {
+        if (closed) return;
+        const [status, detail] = failure(cause);
+        return finish({
+          reason: status && !(status == 400 && opened) ? 'http-status' : opened ? 'network' : 'refused',
+          status,
+          message: `polling failed: ${detail}`,
+          error: cause,
+        });
+      }
+      if (closed) return;
+      eio ??= /^\d+:/.test(body) ? 3 : 4;
+      let packets: EnginePacket[] = [];
+      try {
+        packets = decodePayload(body, eio == 3);
+      } catch (error) {
+        transport.onerror?.(error as UnisocketError);
+      }
+      packets.forEach(receive);
+      if (paused) return paused();
+    }
+  };
+
+  const post = async (packets: Packet[]) => {
+    try {
+      await request(encodePayload(packets, eio == 3));
+    } catch (cause) {
+      const [status, detail] = failure(cause);
+      throw new ConnectionError(status ? 'send-failed' : 'network', `POST failed: ${detail}`, {
+        url: context.url,
+        transport: 'polling',
+        status,
+        cause,
+      });
+    }
+  };
+
+  /** POSTs `packets`, split to stay under `maxPayload` (a batch over it would be refused, again and again). */
+  const sendPolling = async (packets: readonly Packet[]) => {
+    let chunk: Packet[] = [];
+    let bytes = 0;
+    for (const packet of packets) {
+      // UTF-8 bytes and a separator; base64 and its prefix.
+      const size = typeof packet == 'string' ? new Blob([packet]).size + 1 : packet.length * 1.34 + 2;
+      if (chunk.length && bytes + size > maxPayload) {
+        await post(chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(packet);
+      bytes += size;
+    }
+    if (chunk.length) await post(chunk);
   };
 
   const transport: Transport = {
@@ -208,19 +282,19 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
     onclose: null,
     open() {
       if (carrier || closed) return;
-      if (settings.start == 'websocket') {
-        const socket = webSocket();
-        useWebSocket(socket);
-        socket.open();
-      } else {
-        carrier = createPolling(context, session, settings.credentials, {
-          packet: receive,
-          end: finish,
-          error: (error) => transport.onerror?.(error),
-        });
+      if (kind == 'websocket') useWebSocket(webSocket()).open();
+      else {
+        carrier = { send: sendPolling, close: () => abort.abort() };
+        void poll();
       }
     },
-    send: (frames) => write(packetsOf(frames) ?? (async () => packetsOf(await Promise.all(frames.map(read)))!)),
+    send(frames) {
+      // A group's messages go one after the other; Blobs are read into bytes first (later sends wait behind them).
+      const messages = frames.flatMap((frame) => (frame instanceof MessageGroup ? frame.messages : frame));
+      return messages.some((message) => message instanceof Blob)
+        ? enqueue(async () => put(packetsOf(await Promise.all(messages.map((message) => (message instanceof Blob ? message.arrayBuffer() : message))))))
+        : write(packetsOf(messages));
+    },
     close: () => shut(opened),
   };
   return transport;

@@ -1,6 +1,6 @@
 import { ProtocolError } from '../errors.js';
-import type { Downstream, SseEndpointOptions, StopDownstream } from './sse.js';
-import type { Transport, TransportCloseInfo, TransportOpenContext } from './transport.js';
+import type { Downstream, SseEndpointOptions } from './sse.js';
+import type { TransportCloseInfo } from './transport.js';
 
 /**
  * `Retry-After` in ms: delay-seconds or an HTTP date (RFC 9110 section 10.2.3); undefined if absent or
@@ -13,17 +13,34 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 }
 
 /**
- * Turns CR and CRLF line ends into LF across chunks. A parser cannot tell whether a CR at the end of
- * a chunk is a line end or half a CRLF, so it waits for the next byte; the SSE spec (and browsers)
- * take the CR as the end at once and skip an LF right after it. Lossless: SSE values hold no CR or LF.
+ * A copy of `text` that shares no memory with it. A string cut from a chunk's text (a line, a value)
+ * keeps the whole chunk alive for as long as it is kept (V8's sliced strings): what outlives its chunk
+ * is copied, or a busy stream would keep its last chunk (megabytes in a burst) for the connection's life.
  */
-export function createLineEndings(): (text: string) => string {
+const copy = (text: string): string => [...text].join('');
+
+/**
+ * Cuts decoded text into lines across chunks: returns the lines each chunk completes and keeps the
+ * incomplete last one. A line ends at CR, LF or CRLF. A parser cannot tell whether a CR at the end of a
+ * chunk is a line end or half a CRLF; the SSE spec (and browsers) take the CR as the end at once and
+ * skip an LF right after it, so an event ended by CRs is dispatched without waiting for the next byte.
+ */
+export function createLineSplitter(): (text: string) => string[] {
+  let rest = '';
   let afterCr = false;
   return (text) => {
-    if (!text) return text;
+    // An empty text (half a UTF-8 character) must not forget a CR that ended the text before it.
+    if (!text) return [];
     if (afterCr && text[0] == '\n') text = text.slice(1);
     afterCr = text.endsWith('\r');
-    return text.replace(/\r\n?/g, '\n');
+    // Appending a chunk that ends no line, not splitting it: an event spread over many chunks stays linear.
+    if (!/[\r\n]/.test(text)) {
+      rest += text;
+      return [];
+    }
+    const lines = (rest + text).split(/\r\n?|\n/);
+    rest = copy(lines.pop()!);
+    return lines;
   };
 }
 
@@ -32,100 +49,74 @@ export function createLineEndings(): (text: string) => string {
  * first-byte deadline (`firstByteTimeoutMs`, 0 = none) catches proxies that accept a stream and then
  * starve it. `context.lastEventId` is sent as `Last-Event-ID`.
  *
- * The event stream is parsed here, as the WHATWG "event stream interpretation" says, after the line
- * ends were made LF and the BOM dropped (TextDecoder): one field per line, `data` lines joined by LF,
+ * The event stream is parsed here, as the WHATWG "event stream interpretation" says, after the BOM was
+ * dropped (TextDecoder) and the text cut into lines: one field per line, `data` lines joined by LF,
  * a blank line dispatches (nothing without data), the last event id persists, `retry:` must be
  * digits. Unknown fields and bad `retry:` values, which browsers ignore silently, are reported as
  * `bad-frame` errors. (It replaced `eventsource-parser`, 1.5 KB gzip of the default bundle.)
  */
 export const fetchEventStream: Downstream = {
   supported: () => typeof TextDecoder == 'function',
-  start: fetchDownstream,
-};
+  start(context, { withCredentials, firstByteTimeoutMs: timeoutMs = 10_000 }: SseEndpointOptions, transport, end) {
+    const { url } = transport;
+    const controller = new AbortController();
+    let done = false;
+    let opened = false;
+    let retryAfterMs: number | undefined;
+    let lastEventId = context.lastEventId;
+    /** The event being read: its data lines (undefined: none yet) and its type. */
+    let data: string | undefined;
+    let type = '';
 
-function fetchDownstream(
-  context: TransportOpenContext,
-  { withCredentials, firstByteTimeoutMs: timeoutMs = 10_000 }: SseEndpointOptions,
-  transport: Transport,
-  end: (info: TransportCloseInfo) => void,
-): StopDownstream {
-  const { url } = transport;
-  const controller = new AbortController();
-  let done = false;
-  let opened = false;
-  let retryAfterMs: number | undefined;
-  let lastEventId = context.lastEventId;
-  /** The incomplete last line, and the event being read: its data lines (undefined: none yet) and type. */
-  let rest = '';
-  let data: string | undefined;
-  let type = '';
+    // `end` stops this downstream first (it calls the function returned below) and ignores later calls.
+    const finish = (info: Omit<TransportCloseInfo, 'wasOpen'>): void => end({ ...info, wasOpen: opened });
+    const timer = timeoutMs > 0 ? setTimeout(() => finish({ reason: 'timeout', message: `no data within ${timeoutMs} ms` }), timeoutMs) : undefined;
 
-  const stop = (): void => {
-    done = true;
-    clearTimeout(timer);
-    controller.abort(); // also ends the body stream, which ends the read loop
-  };
-  const finish = (info: Omit<TransportCloseInfo, 'wasOpen'>): void => {
-    if (done) return;
-    stop();
-    end({ ...info, wasOpen: opened });
-  };
-  const timer = timeoutMs > 0 ? setTimeout(() => finish({ reason: 'timeout', message: `no data within ${timeoutMs} ms` }), timeoutMs) : undefined;
-
-  const line = (text: string) => {
-    if (!text) {
-      // `event: message` is the default type; the last event id persists over events without `id:`, as in browsers.
-      if (data != null && !done) transport.onmessage?.({ data, event: type && type != 'message' ? type : undefined, id: lastEventId || undefined });
-      data = undefined;
-      type = '';
-      return;
-    }
-    const colon = text.indexOf(':');
-    if (!colon) return; // a comment
-    const field = colon < 0 ? text : text.slice(0, colon);
-    const value = colon < 0 ? '' : text.slice(colon + (text[colon + 1] == ' ' ? 2 : 1));
-    if (field == 'data') data = data == null ? value : `${data}\n${value}`;
-    else if (field == 'event') type = value;
-    else if (field == 'id') {
-      if (!value.includes('\0')) lastEventId = value;
-    } else if (field == 'retry' && /^\d+$/.test(value)) retryAfterMs = +value;
-    else if (!done) transport.onerror?.(new ProtocolError('bad-frame', `SSE: bad field "${text.slice(0, 40)}"`, { url, transport: 'sse', frame: text }));
-  };
-
-  async function run(): Promise<void> {
-    const headers: Record<string, string> = { accept: 'text/event-stream', ...context.headers };
-    if (lastEventId) headers['last-event-id'] = lastEventId;
-    const response = await (context.platform.fetch ?? fetch)(url, {
-      headers,
-      cache: 'no-store',
-      credentials: withCredentials ? 'include' : 'same-origin',
-      signal: controller.signal,
-    });
-    const { status, body } = response;
-    const contentType = response.headers.get('content-type') ?? '';
-    if (status == 204) return finish({ reason: 'no-content', status, message: 'HTTP 204: the server says stop' });
-    if (status != 200) {
-      return finish({ reason: 'http-status', status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')), message: `HTTP ${status}` });
-    }
-    if (!/^text\/event-stream/i.test(contentType)) return finish({ reason: 'content-type', status, message: `expected text/event-stream, got "${contentType}"` });
-    opened = true;
-    transport.onopen?.();
-    const reader = body?.getReader();
-    const decoder = new TextDecoder(); // strips one leading BOM, as the SSE spec asks
-    const lines = createLineEndings();
-    const feed = (bytes: Uint8Array) => {
-      if (bytes.length) clearTimeout(timer);
-      const text = lines(decoder.decode(bytes, { stream: true }));
-      if (!text.includes('\n')) return void (rest += text);
-      const complete = (rest + text).split('\n');
-      // A copy, not a slice: a slice would keep the whole chunk's text alive.
-      rest = [...complete.pop()!].join('');
-      for (const each of complete) line(each);
+    const line = (text: string) => {
+      // The field is what precedes the first colon (the whole line without one); one space after the colon is dropped.
+      const [, field, value = ''] = /^([^:]*):? ?([^]*)/.exec(text)!;
+      if (!text) {
+        // `event: message` is the default type; the last event id persists over events without `id:`, as in browsers.
+        if (data != null) transport.onmessage?.({ data, event: type && type != 'message' ? type : undefined, id: lastEventId || undefined });
+        data = undefined;
+        type = '';
+      } else if (field == 'data') data = data == null ? value : `${data}\n${value}`;
+      else if (field == 'event') type = value;
+      else if (field == 'id') lastEventId = value.includes('\0') ? lastEventId : copy(value);
+      else if (field == 'retry' && /^\d+$/.test(value)) retryAfterMs = +value;
+      else if (field) transport.onerror?.(new ProtocolError('bad-frame', `SSE: bad field "${text.slice(0, 40)}"`, { url, transport: 'sse', frame: text }));
+      // else a comment (the line starts with a colon)
     };
-    for (let chunk; reader && !done && !(chunk = await reader.read()).done; ) feed(chunk.value);
-    finish({ reason: 'ended', status, retryAfterMs, message: 'the server ended the stream' });
-  }
 
-  run().catch((error: unknown) => finish({ reason: opened ? 'network' : 'refused', message: `request failed: ${error}`, error }));
-  return stop;
-}
+    async function run(): Promise<void> {
+      const response = await (context.platform.fetch ?? fetch)(url, {
+        headers: { accept: 'text/event-stream', ...context.headers, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+        cache: 'no-store',
+        credentials: withCredentials ? 'include' : 'same-origin',
+        signal: controller.signal,
+      });
+      const { status, body, headers } = response;
+      const contentType = headers.get('content-type') ?? '';
+      if (status == 204) return finish({ reason: 'no-content', status, message: 'HTTP 204: the server says stop' });
+      if (status != 200) return finish({ reason: 'http-status', status, retryAfterMs: parseRetryAfter(headers.get('retry-after')), message: `HTTP ${status}` });
+      if (!/^text\/event-stream/i.test(contentType)) return finish({ reason: 'content-type', status, message: `expected text/event-stream, got "${contentType}"` });
+      opened = true;
+      transport.onopen?.();
+      const reader = body?.getReader();
+      const decoder = new TextDecoder(); // strips one leading BOM, as the SSE spec asks
+      const split = createLineSplitter();
+      for (let chunk; reader && !done && !(chunk = await reader.read()).done; ) {
+        if (chunk.value.length) clearTimeout(timer);
+        for (const each of split(decoder.decode(chunk.value, { stream: true }))) if (!done) line(each);
+      }
+      finish({ reason: 'ended', status, retryAfterMs, message: 'the server ended the stream' });
+    }
+
+    run().catch((error: unknown) => finish({ reason: opened ? 'network' : 'refused', message: `request failed: ${error}`, error }));
+    return () => {
+      done = true;
+      clearTimeout(timer);
+      controller.abort(); // also ends the body stream, which ends the read loop
+    };
+  },
+};

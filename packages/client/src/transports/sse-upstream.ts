@@ -14,13 +14,6 @@ export interface Upstream {
   close(): void;
 }
 
-const CONTENT_TYPES = {
-  json: 'application/json',
-  // A "simple" content type: cross-origin POSTs need no CORS preflight.
-  text: 'text/plain;charset=UTF-8',
-  form: 'application/x-www-form-urlencoded;charset=UTF-8',
-};
-
 /**
  * SSE upstream: each frame is one POST to `postUrl` (resolved once, on the first send) with
  * `context.upstreamParams()` in its query and `context.headers`. The Connection merges an envelope
@@ -55,8 +48,10 @@ export function createUpstream(
     const timer = postTimeoutMs > 0 ? setTimeout(() => deadline.abort(), postTimeoutMs) : undefined;
     const response = await (context.platform.fetch ?? fetch)(url, {
       method: 'POST',
-      headers: text ? { 'content-type': CONTENT_TYPES[encoding], ...context.headers } : context.headers,
-      body: text && encoding == 'form' ? new URLSearchParams({ message: body }) + '' : (body as BodyInit),
+      // fetch itself labels a string `text/plain;charset=UTF-8` (a "simple" content type: cross-origin
+      // POSTs need no CORS preflight) and URLSearchParams `application/x-www-form-urlencoded;charset=UTF-8`.
+      headers: text && encoding == 'json' ? { 'content-type': 'application/json', ...context.headers } : context.headers,
+      body: text && encoding == 'form' ? new URLSearchParams({ message: body }) : (body as BodyInit),
       credentials: withCredentials ? 'include' : 'same-origin',
       cache: 'no-store',
       signal: deadline.signal,

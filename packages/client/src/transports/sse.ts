@@ -6,7 +6,7 @@ import { nativeEventSource } from './sse-eventsource.js';
 import { fetchEventStream } from './sse-fetch.js';
 import { createUpstream, type PostEncoding } from './sse-upstream.js';
 import type { Platform, Transport, TransportCloseInfo, TransportOpenContext } from './transport.js';
-import { absoluteUrl, toHttpUrl } from './url.js';
+import { absoluteUrl, withSchemeOrAsIs } from './url.js';
 
 export interface SseEndpointOptions {
   /** Where upstream frames are POSTed (a function is called once per attempt). @default the stream's `url` */
@@ -62,7 +62,11 @@ export type StopDownstream = () => void;
 
 /** How an SSE endpoint reads its stream: `fetch` (the default) or the native `EventSource`. */
 export interface Downstream {
-  /** Starts reading `transport.url`, reporting through `transport`'s handlers and its end through `end`. */
+  /**
+   * Starts reading `transport.url`, reporting through `transport`'s handlers and its end through `end`,
+   * which stops the downstream first and ignores later calls. `end` must not be called before `start`
+   * returns (a failure to start is reported from a microtask).
+   */
   start(context: TransportOpenContext, options: SseEndpointOptions, transport: Transport, end: (info: TransportCloseInfo) => void): StopDownstream;
   /** Whether this platform has what it needs (besides `fetch`, which the upstream needs anyway). */
   supported(platform: Platform): boolean;
@@ -104,18 +108,13 @@ export function sseEndpoint(url: ValueSource<string>, options: SseEndpointOption
     label: endpointLabel('sse', url),
     isSupported: (platform) => typeof (platform.fetch ?? globalThis.fetch) == 'function' && downstream.supported(platform),
     createTransport(context) {
-      let href = context.url;
-      try {
-        href = toHttpUrl(href);
-      } catch {
-        // left as is: the downstream reports it as `refused` when it tries to open
-      }
       let stop: StopDownstream | undefined;
       let closed = false;
       const upstream = createUpstream(context, options.postUrl ?? url, options.postEncoding ?? (protocol.name == 'raw' ? 'form' : 'text'), options);
       const transport: Transport = {
         kind: 'sse',
-        url: href,
+        // A malformed URL is left as is: the downstream reports it as `refused` when it tries to open.
+        url: withSchemeOrAsIs(context.url, 'http'),
         onopen: null,
         onmessage: null,
         onerror: null,

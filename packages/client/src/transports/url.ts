@@ -1,15 +1,10 @@
-/** The page address relative URLs resolve against, when there is a page (browsers, workers). */
-function baseHref(): string | undefined {
-  return (globalThis as { location?: { href?: string } }).location?.href;
-}
-
 /**
- * Resolves `url` against the page location (when there is one) and returns it absolute.
+ * Resolves `url` against the page location (when there is one: browsers, workers) and returns it absolute.
  * Throws a `TypeError` for a relative URL with no page to resolve it against, or a malformed one.
  */
 export function absoluteUrl(url: string): URL {
   try {
-    return new URL(url, baseHref());
+    return new URL(url, (globalThis as { location?: { href?: string } }).location?.href);
   } catch (cause) {
     throw new TypeError(`unisocket: invalid URL "${url}" (relative URLs need a page location)`, { cause });
   }
@@ -26,6 +21,15 @@ export const toWebSocketUrl = (url: string): string => withScheme(url, 'ws');
 
 /** Absolute `http:`/`https:` form of `url`: `ws:` maps to `http:`, `wss:` to `https:`. */
 export const toHttpUrl = (url: string): string => withScheme(url, 'http');
+
+/** {@link toWebSocketUrl} or {@link toHttpUrl} of `url`, or `url` as is when it is malformed (for a transport to fail opening it). */
+export function withSchemeOrAsIs(url: string, scheme: 'ws' | 'http'): string {
+  try {
+    return withScheme(url, scheme);
+  } catch {
+    return url;
+  }
+}
 
 /** `url` (absolute) with `params` set in its query; a parameter already there is replaced. */
 export function withQuery(url: string, params: Record<string, string> | undefined): string {

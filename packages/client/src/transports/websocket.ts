@@ -4,7 +4,7 @@ import type { Protocol } from '../protocol/protocol.js';
 import { resolveProtocol, type ProtocolOption } from '../protocol/resolve.js';
 import { check, checkKnown, isOneOf, isRecordSource, isStrings, isUrlSource } from './check.js';
 import type { Transport, TransportCloseInfo, TransportCloseReason, TransportOpenContext } from './transport.js';
-import { absoluteUrl, toWebSocketUrl } from './url.js';
+import { absoluteUrl, withSchemeOrAsIs } from './url.js';
 
 export interface WebSocketEndpointOptions {
   /** The protocol spoken over the socket: `'envelope'`, `'raw'` (plain strings) or a `Protocol`. @default 'envelope' */
@@ -52,16 +52,10 @@ export const webSocketEndpoint = (url: ValueSource<string>, options: WebSocketEn
 export const classifyWebSocketClose = (wasOpen: boolean, code: number): TransportCloseReason =>
   !wasOpen ? 'refused' : code == 1000 || code == 1001 || code == 1005 ? 'ended' : 'network';
 
-const ignore = (): void => undefined;
-
 /** A dumb pipe over the platform `WebSocket`: no retries, no timers. */
-export function createWebSocketTransport(context: TransportOpenContext, options: WebSocketEndpointOptions = {}): Transport {
-  let url = context.url;
-  try {
-    url = toWebSocketUrl(url);
-  } catch {
-    // left as is: opening it fails and is reported as `refused`
-  }
+export function createWebSocketTransport(context: TransportOpenContext, { subprotocols, binaryType = 'arraybuffer' }: WebSocketEndpointOptions = {}): Transport {
+  // A malformed URL is left as is: opening it fails and is reported as `refused`.
+  const url = withSchemeOrAsIs(context.url, 'ws');
   let socket: WebSocket | undefined;
   let opened = false;
   let closed = false;
@@ -82,30 +76,28 @@ export function createWebSocketTransport(context: TransportOpenContext, options:
     open() {
       if (socket || closed) return;
       try {
-        socket = new (context.platform.WebSocket ?? globalThis.WebSocket)(url, options.subprotocols);
+        socket = new (context.platform.WebSocket ?? globalThis.WebSocket)(url, subprotocols);
       } catch (error) {
         // A malformed URL or no WebSocket at all: reported like a refusal, once open() has returned.
         queueMicrotask(() => finish({ reason: 'refused', message: `cannot open: ${error}`, error }));
         return;
       }
-      socket.binaryType = options.binaryType ?? 'arraybuffer';
+      socket.binaryType = binaryType;
       socket.onopen = () => {
         opened = true;
         transport.onopen?.();
       };
       socket.onmessage = (event) => transport.onmessage?.({ data: event.data });
-      socket.onclose = ({ code, reason }) =>
-        finish({ reason: classifyWebSocketClose(opened, code), code, message: `closed with code ${code} ${reason}` });
+      socket.onclose = ({ code, reason }) => finish({ reason: classifyWebSocketClose(opened, code), code, message: `closed with code ${code} ${reason}` });
       // The close event that follows an error carries everything we report.
-      socket.onerror = ignore;
+      socket.onerror = () => undefined;
     },
-    send(frames) {
+    async send(frames) {
       try {
         if (closed || socket?.readyState !== 1) throw 'the WebSocket is not open';
         for (const frame of frames) socket.send(frame);
-        return Promise.resolve();
       } catch (cause) {
-        return Promise.reject(new ConnectionError('network', `cannot send: ${cause}`, { url, transport: 'websocket', cause }));
+        throw new ConnectionError('network', `cannot send: ${cause}`, { url, transport: 'websocket', cause });
       }
     },
     close(code = 1000, reason) {

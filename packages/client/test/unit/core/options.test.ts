@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createClient } from '../../../src/client.js';
 import { connect } from '../../../src/connect.js';
 import { connectSocketIo } from '../../../src/socketio-connect.js';
@@ -43,6 +43,29 @@ describe('options', () => {
 
   it('formats the message as the lead specified', () => {
     expect(build({ backoff: { maxDelayMs: -1 } })).toThrowError('unisocket: option "backoff.maxDelayMs" must be a number >= 0, got -1');
+  });
+
+  it('rejects names inherited from Object.prototype as unknown options', () => {
+    expect(build({ constructor: 1 })).toThrowError('unknown option "constructor"');
+    expect(build({ backoff: { toString: 1 } })).toThrowError('unknown option "backoff.toString"');
+  });
+
+  it('turns heartbeat and the fallback memory off with false, but no other group', () => {
+    const resolved = resolveOptions({ endpoints, heartbeat: false, fallbackMemory: false });
+    expect(resolved.heartbeat).toBe(false);
+    expect(resolved.fallbackMemory).toBe(false);
+    expect(build({ outbox: false })).toThrowError('option "outbox" must be an object, got false');
+  });
+
+  it('keeps the given services and draws from Math.random by default', () => {
+    const clock = { now: () => 0, setTimeout: () => 0, clearTimeout: () => undefined };
+    expect(resolveOptions({ endpoints, clock }).clock).toBe(clock);
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.25);
+    try {
+      expect(resolveOptions({ endpoints }).random()).toBe(0.25);
+    } finally {
+      random.mockRestore();
+    }
   });
 
   it('fills in the documented defaults', () => {

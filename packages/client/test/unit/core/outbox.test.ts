@@ -93,10 +93,10 @@ describe('Outbox', () => {
     outbox.push(a);
     outbox.take();
     outbox.push(b);
-    expect(outbox.cancel(a.localId)).toBe(false);
-    expect(outbox.cancel(b.localId)).toBe(true);
-    expect(outbox.has(a.localId)).toBe(true);
-    expect(outbox.has(b.localId)).toBe(false);
+    expect(outbox.cancel(a)).toBe(false);
+    expect(outbox.cancel(b)).toBe(true);
+    expect(outbox.has(a)).toBe(true);
+    expect(outbox.has(b)).toBe(false);
   });
 
   it('estimates the size of events as JSON and raw data by its length', () => {

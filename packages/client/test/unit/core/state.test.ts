@@ -1,79 +1,76 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionError } from '../../../src/errors.js';
-import { reasonOf, transition, type ConnectionState, type StateEvent } from '../../../src/state.js';
+import { transition, type ConnectionState } from '../../../src/state.js';
+import { setup } from './helpers.js';
+
+type Status = ConnectionState['status'];
+type Target = Exclude<Status, 'idle'>;
 
 const error = new ConnectionError('unauthorized', 'denied');
-const states: Record<ConnectionState['status'], ConnectionState> = {
+const states: Record<Status, ConnectionState> = {
   idle: { status: 'idle' },
   connecting: { status: 'connecting' },
   open: { status: 'open', endpoint: 'ws', transport: 'websocket' },
   reconnecting: { status: 'reconnecting', attempt: 2, delayMs: 150, reason: 'network' },
   closed: { status: 'closed', reason: 'user', error: undefined },
 };
-const events: Record<StateEvent['type'], StateEvent> = {
-  connect: { type: 'connect' },
-  confirmed: { type: 'confirmed', endpoint: 'sse', transport: 'sse' },
-  retry: { type: 'retry', attempt: 3, delayMs: 200, reason: 'refused' },
-  close: { type: 'close', reason: 'http-status', error },
+// What the Connection asks for: connect(), a confirmed transport, a retry, a close.
+const targets: Record<Target, Exclude<ConnectionState, { status: 'idle' }>> = {
+  connecting: { status: 'connecting' },
+  open: { status: 'open', endpoint: 'sse', transport: 'sse' },
+  reconnecting: { status: 'reconnecting', attempt: 3, delayMs: 200, reason: 'refused' },
+  closed: { status: 'closed', reason: 'http-status', error },
 };
 
-// The whole table: every state × every event. `null` = ignored (the same state object comes back).
-const expected: Record<ConnectionState['status'], Record<StateEvent['type'], ConnectionState | null>> = {
-  idle: {
-    connect: { status: 'connecting' },
-    confirmed: null,
-    retry: null,
-    close: { status: 'closed', reason: 'http-status', error },
-  },
-  connecting: {
-    connect: null,
-    confirmed: { status: 'open', endpoint: 'sse', transport: 'sse' },
-    retry: { status: 'reconnecting', attempt: 3, delayMs: 200, reason: 'refused' },
-    close: { status: 'closed', reason: 'http-status', error },
-  },
-  open: {
-    connect: null,
-    confirmed: { status: 'open', endpoint: 'sse', transport: 'sse' },
-    retry: { status: 'reconnecting', attempt: 3, delayMs: 200, reason: 'refused' },
-    close: { status: 'closed', reason: 'http-status', error },
-  },
-  reconnecting: {
-    connect: null,
-    confirmed: { status: 'open', endpoint: 'sse', transport: 'sse' },
-    retry: { status: 'reconnecting', attempt: 3, delayMs: 200, reason: 'refused' },
-    close: { status: 'closed', reason: 'http-status', error },
-  },
-  closed: {
-    connect: { status: 'connecting' },
-    confirmed: null,
-    retry: null,
-    close: null,
-  },
+// The whole table: every state × every target. true = applied (the target comes back), false =
+// ignored (the same state object comes back).
+const applies: Record<Status, Record<Target, boolean>> = {
+  idle: { connecting: true, open: false, reconnecting: false, closed: true },
+  connecting: { connecting: false, open: true, reconnecting: true, closed: true },
+  open: { connecting: false, open: true, reconnecting: true, closed: true },
+  reconnecting: { connecting: false, open: true, reconnecting: true, closed: true },
+  closed: { connecting: true, open: false, reconnecting: false, closed: false },
 };
 
 describe('transition', () => {
-  for (const [status, row] of Object.entries(expected)) {
-    for (const [type, next] of Object.entries(row)) {
-      it(`${status} + ${type} → ${next ? next.status : 'unchanged'}`, () => {
-        const state = states[status as ConnectionState['status']];
-        const result = transition(state, events[type as StateEvent['type']]);
-        if (next === null) expect(result).toBe(state);
-        else expect(result).toEqual(next);
+  for (const [status, row] of Object.entries(applies)) {
+    for (const [target, applied] of Object.entries(row)) {
+      it(`${status} → ${target}: ${applied ? 'applied' : 'ignored'}`, () => {
+        const state = states[status as Status];
+        const next = targets[target as Target];
+        const result = transition(state, next);
+        if (applied) expect(result).toEqual(next);
+        else expect(result).toBe(state);
+        // Never a copy that looks the same: callers compare by identity.
+        expect(result === state || result === next).toBe(true);
       });
     }
   }
 
-  it('is pure: the input state is never modified', () => {
+  it('is pure: neither the state nor the target is modified', () => {
     const state = { status: 'reconnecting', attempt: 1, delayMs: 10, reason: 'network' } as const;
     const copy = { ...state };
-    transition(state, events.retry);
+    const next = { ...targets.reconnecting };
+    transition(state, next);
     expect(state).toEqual(copy);
+    expect(next).toEqual(targets.reconnecting);
   });
+});
 
-  it('gives each event its reason', () => {
-    expect(reasonOf(events.connect)).toBe('connect');
-    expect(reasonOf(events.confirmed)).toBe('confirmed');
-    expect(reasonOf(events.retry)).toBe('refused');
-    expect(reasonOf(events.close)).toBe('http-status');
+describe('state changes of a client', () => {
+  it('give each change its reason: connect, confirmed, the failure, user', () => {
+    const { client, ws, clock, of, open } = setup({ heartbeat: false });
+    open(ws.last);
+    ws.last!.drop({ reason: 'network' });
+    clock.advance(10_000);
+    open(ws.last);
+    client.close();
+    expect(of('state').map((e) => [e.from.status, e.to.status, e.reason])).toEqual([
+      ['idle', 'connecting', 'connect'],
+      ['connecting', 'open', 'confirmed'],
+      ['open', 'reconnecting', 'network'],
+      ['reconnecting', 'open', 'confirmed'],
+      ['open', 'closed', 'user'],
+    ]);
   });
 });

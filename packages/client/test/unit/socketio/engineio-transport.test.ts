@@ -75,6 +75,11 @@ function fakeSockets() {
     receive(data: unknown) {
       this.onmessage?.({ data });
     }
+    /** The connection drops: closed, then the close event. */
+    drop(code: number) {
+      this.readyState = 3;
+      this.onclose?.({ code, reason: '' });
+    }
   }
   return { WebSocket: FakeSocket as unknown as typeof WebSocket, sockets };
 }
@@ -98,13 +103,13 @@ function polling(server: ReturnType<typeof fakeServer>, eio?: 3 | 4, { upgrade =
 }
 
 describe('Engine.IO transport over long-polling', () => {
-  it('hands the handshake over before opening, then message data, with sid on every later request', async () => {
+  it('hands the heartbeat (pingInterval + pingTimeout) over before opening, then message data, with sid on every later request', async () => {
     const server = fakeServer();
     const { frames, opened } = polling(server);
     await server.answer(`${HANDSHAKE()}\x1e40{"sid":"x"}`);
     await expect.poll(opened).toBe(1);
     expect(frames).toEqual([
-      { data: HANDSHAKE().slice(1), event: 'open', id: '4' },
+      { data: '45000', event: 'open', id: '4' },
       { data: '0{"sid":"x"}' },
     ]);
     await expect.poll(() => server.gets.length).toBe(1);
@@ -265,7 +270,7 @@ describe('Engine.IO transport over WebSocket', () => {
 
   it('rejects a send once the socket is gone, so the caller keeps its frames', async () => {
     const { transport, socket } = overWebSocket();
-    socket.onclose?.({ code: 1006, reason: '' });
+    socket.drop(1006);
     await expect(transport.send(['2["lost"]'])).rejects.toMatchObject({ name: 'ConnectionError', code: 'network' });
     expect(socket.sent).toEqual([]);
   });

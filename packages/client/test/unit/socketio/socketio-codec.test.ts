@@ -3,12 +3,13 @@ import type { MessageGroup } from '../../../src/protocol/engineio.js';
 import type { ProtocolCodec, ResumeCursor } from '../../../src/protocol/protocol.js';
 import { socketIoProtocol } from '../../../src/protocol/socketio.js';
 
-const HANDSHAKE = JSON.stringify({ sid: 'e1', upgrades: ['websocket'], pingInterval: 25000, pingTimeout: 20000, maxPayload: 1e6 });
+/** The Engine.IO transport's pingInterval + pingTimeout of a handshake with 25000 and 20000. */
+const HEARTBEAT = '45000';
 
 /** A codec after the Engine.IO handshake of revision `eio`, as the Engine.IO transport delivers it. */
 function opened(options: { nsp?: string; auth?: Record<string, unknown>; resume?: ResumeCursor; eio?: 3 | 4 } = {}): ProtocolCodec {
   const codec = socketIoProtocol(options.nsp ?? '/', () => options.auth).create({ kind: 'websocket', resume: options.resume });
-  expect(codec.decode({ data: HANDSHAKE, event: 'open', id: `${options.eio ?? 4}` })).toEqual([]);
+  expect(codec.decode({ data: HEARTBEAT, event: 'open', id: `${options.eio ?? 4}` })).toEqual([]);
   return codec;
 }
 
@@ -36,6 +37,12 @@ describe('socket.io codec: joining a namespace (v5)', () => {
     expect(codec.decode({ data: '', event: 'ping' })).toEqual([]);
     expect(codec.decode({ data: '0{"sid":"s1","pid":"p2"}' })).toEqual([{ type: 'ready', resumed: false, session: 'p2', heartbeatMs: 45000 }]);
     expect(codec.decode({ data: '', event: 'ping' })).toEqual([{ type: 'ping' }]);
+  });
+
+  it("leaves the client's heartbeat default when the handshake had no pingTimeout", () => {
+    const codec = socketIoProtocol('/', () => undefined).create({ kind: 'websocket', resume: undefined });
+    codec.decode({ data: 'NaN', event: 'open', id: '4' });
+    expect(codec.decode({ data: '0{"sid":"s1"}' })).toEqual([{ type: 'ready', resumed: false, session: undefined, heartbeatMs: undefined }]);
   });
 
   it('reports a recovered session when the server keeps the pid', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { socketio } from '../../../src/socketio.js';
-import type { SocketIoEndpointOptions } from '../../../src/socketio-options.js';
+import { planSocketIo, type SocketIoEndpointOptions } from '../../../src/socketio-options.js';
 
 describe('socketio() endpoints', () => {
   it('starts with polling and upgrades by default, as v3 servers need', () => {
@@ -48,6 +48,27 @@ describe('socketio() endpoints', () => {
   ])('rejects a bad "%s" option with a TypeError naming it', (name, options) => {
     expect(() => socketio('http://host', options as SocketIoEndpointOptions)).toThrowError(TypeError);
     expect(() => socketio('http://host', options as SocketIoEndpointOptions)).toThrowError(`"${name}"`);
+  });
+
+  it('plans the documented defaults and sends cookies only with withCredentials', () => {
+    expect(planSocketIo('ws://host/chat#x')).toMatchObject({
+      url: 'http://host/socket.io/',
+      namespace: '/chat',
+      eio: undefined,
+      transports: ['polling', 'websocket'],
+      upgrade: true,
+      credentials: 'same-origin',
+    });
+    expect(planSocketIo('http://host', { withCredentials: true, upgrade: false })).toMatchObject({ namespace: '/', upgrade: false, credentials: 'include' });
+  });
+
+  it('names the option, what it must be and what it got', () => {
+    expect(() => socketio('http://host', { eio: 5 as 4 })).toThrowError('unisocket: option "eio" must be 3 or 4, got 5');
+    expect(() => socketio('http://host', { constructor: 1 } as SocketIoEndpointOptions)).toThrowError('unisocket: unknown option "constructor"');
+  });
+
+  it("checks the namespace taken from the URL's path too", () => {
+    expect(() => socketio('http://host/a,b')).toThrowError('option "namespace"');
   });
 
   it('rejects a URL that is not a non-empty string', () => {

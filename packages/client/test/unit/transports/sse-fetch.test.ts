@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { ProtocolError } from '../../../src/errors.js';
-import { createLineEndings, parseRetryAfter } from '../../../src/transports/sse-fetch.js';
+import { createLineSplitter, parseRetryAfter } from '../../../src/transports/sse-fetch.js';
 import { createSse, eventStream, liveStream, type Recorded } from './sse-helpers.js';
 import { useMswServer } from './msw-server.js';
 
@@ -238,13 +238,21 @@ describe('sse over fetch: event stream parsing', () => {
   });
 });
 
-describe('parseRetryAfter', () => {
-  it('maps CR and CRLF to LF, skipping the LF of a CRLF split between chunks', () => {
-    const lines = createLineEndings();
-    expect(['a\r', '\nb\r\r', '', '\n', 'c\r\n'].map(lines)).toEqual(['a\n', 'b\n\n', '', '', 'c\n']);
-    const split = createLineEndings();
-    expect(['a\r', '\n', '\n'].map(split)).toEqual(['a\n', '', '\n']);
+describe('createLineSplitter', () => {
+  it('ends lines at CR, LF and CRLF, skipping the LF of a CRLF split between chunks', () => {
+    const lines = createLineSplitter();
+    expect(['a\r', '\nb\r\r', '', '\n', 'c\r\n'].map(lines)).toEqual([['a'], ['b', ''], [], [], ['c']]);
+    const split = createLineSplitter();
+    expect(['a\r', '\n', '\n'].map(split)).toEqual([['a'], [], ['']]);
   });
+
+  it('keeps the incomplete last line until a later chunk ends it', () => {
+    const lines = createLineSplitter();
+    expect(['da', 'ta: x\nne', 'xt', ' line\r\nlast'].map(lines)).toEqual([[], ['data: x'], [], ['next line']]);
+  });
+});
+
+describe('parseRetryAfter', () => {
 
   it('reads delay-seconds and HTTP dates', () => {
     expect(parseRetryAfter('120')).toBe(120_000);
