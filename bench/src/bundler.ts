@@ -4,13 +4,11 @@
 // tree-shakes and minifies it again), so the numbers never come from a stale dist/ and need no
 // build step first.
 import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { Unavailable } from './results.js';
 
 export const benchDir = fileURLToPath(new URL('..', import.meta.url));
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const clientSourceEntry = fileURLToPath(new URL('../../packages/client/src/index.ts', import.meta.url));
 
 /** Throws `Unavailable('missing')` when our client's source is not there. */
@@ -41,15 +39,6 @@ export interface Bundle {
   initial: Uint8Array[];
   /** Chunks reached only through `import()`: loaded on demand. */
   lazy: Uint8Array[];
-  /** Bytes each input file contributes to the initial chunks before minification, by path (packages as `node_modules/<name>`). */
-  inputs: Record<string, number>;
-}
-
-/** `…/node_modules/.pnpm/x@1/node_modules/@scope/x/dist/a.js` → `node_modules/@scope/x`; our files relative to the repository. */
-function shortPath(path: string): string {
-  const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(path);
-  if (inPackage) return `node_modules/${inPackage[1]}`;
-  return path.replace(/^(\.\.\/)+/, '');
 }
 
 const ENTRY_ID = '\0bench-entry.ts';
@@ -88,19 +77,10 @@ export async function bundleSnippet(contents: string): Promise<Bundle> {
     for (const imported of chunks.get(fileName)?.imports ?? []) visit(imported);
   };
   visit(entry.fileName);
-  const inputs: Record<string, number> = {};
-  for (const fileName of initial) {
-    for (const [id, module] of Object.entries(chunks.get(fileName)?.modules ?? {})) {
-      // Virtual modules (Vite's preload helper) have ids starting with a NUL byte.
-      const key = id.startsWith('\0') ? id.slice(1).replace(/^\^?@?/, '') : shortPath(relative(repoRoot, id));
-      inputs[key] = (inputs[key] ?? 0) + module.renderedLength;
-    }
-  }
   const encode = (code: string) => new TextEncoder().encode(code);
   return {
     initial: [...initial].map((fileName) => encode(chunks.get(fileName)?.code ?? '')),
     lazy: [...chunks.values()].filter((chunk) => !initial.has(chunk.fileName)).map((chunk) => encode(chunk.code)),
-    inputs,
   };
 }
 

@@ -41,7 +41,7 @@ export function markdownTable(table: Table): string {
   return lines.join('\n');
 }
 
-const VERDICT: Record<TargetCheck['verdict'], string> = { met: 'met', missed: '**missed**', pending: 'pending', 'n/a': 'n/a' };
+const VERDICT: Record<TargetCheck['verdict'], string> = { met: 'met', missed: '**missed**', 'n/a': 'n/a' };
 
 const minutes = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 60_000).toFixed(1)} min`);
 
@@ -88,7 +88,7 @@ export function renderReport(record: RunRecord, explanation: string): string {
     '',
     '```sh',
     'pnpm install',
-    'pnpm bench                      # every group, about 10 minutes; rewrites this file and bench/results/latest.json',
+    'pnpm bench                      # every group, about 6 minutes; rewrites this file and bench/results/latest.json',
     'pnpm bench --only recovery      # one group (bundle, throughput, recovery, harness, scale); the others keep their last results',
     'pnpm bench --quick              # smoke run (< 2 min, what CI runs): writes bench/results/quick.md, not this file',
     '```',

@@ -13,7 +13,7 @@ export interface Table {
   note?: string;
 }
 
-export type Verdict = 'met' | 'missed' | 'pending' | 'n/a';
+export type Verdict = 'met' | 'missed' | 'n/a';
 
 export interface TargetCheck {
   target: string;
@@ -38,24 +38,22 @@ export interface GroupResult {
   data: Record<string, unknown>;
 }
 
-/** Why a measurement has no number: the feature is not built yet, our client does not build, or it broke. */
+/** Why a measurement has no number: our client does not build (or its source is gone), or the measurement broke. */
 export class Unavailable extends Error {
   override readonly name = 'Unavailable';
   constructor(
-    readonly code: 'pending' | 'missing' | 'error',
+    readonly code: 'missing' | 'error',
     message: string,
   ) {
     super(message);
   }
 }
 
-export const PENDING_SOCKET_IO = 'pending (issue 4)';
 export const CLIENT_MISSING = 'n/a (client build missing)';
 
 /** The table cell for a measurement that produced no number. */
 export function unavailableCell(error: unknown): string {
   if (error instanceof Unavailable) {
-    if (error.code === 'pending') return PENDING_SOCKET_IO;
     if (error.code === 'missing') return CLIENT_MISSING;
     return `error: ${error.message.slice(0, 120)}`;
   }
@@ -66,17 +64,16 @@ export function unavailableCell(error: unknown): string {
 export function asUnavailable(error: unknown): Unavailable {
   if (error instanceof Unavailable) return error;
   const message = String((error as Error)?.message ?? error);
-  if (/PENDING:|not yet supported/.test(message)) return new Unavailable('pending', message);
   if (/MISSING:/.test(message)) return new Unavailable('missing', message);
   return new Unavailable('error', message.split('\n')[0] ?? message);
 }
 
-/** Collects the errors of a group: only real failures count, `pending` is expected. */
+/** Collects the errors of a group (every measurement without a number is one). */
 export class ErrorLog {
   readonly errors: string[] = [];
   note(what: string, error: unknown): string {
     const unavailable = asUnavailable(error);
-    if (unavailable.code !== 'pending') this.errors.push(`${what}: ${unavailable.message.split('\n')[0]}`);
+    this.errors.push(`${what}: ${unavailable.message.split('\n')[0]}`);
     return unavailableCell(unavailable);
   }
 }

@@ -1,6 +1,6 @@
 // `pnpm bench [--quick] [--only <group>[,<group>]]`: runs the benchmark groups, then writes
 // BENCHMARKS.md and bench/results/latest.json (a quick run writes bench/results/quick.{md,json}).
-// Exit code 1 when a measurement broke (a pending feature is not a failure); numbers are never judged.
+// Exit code 1 when a measurement broke; numbers are never judged.
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launchBenchBrowser, type BenchBrowser } from './browser.js';

@@ -20,7 +20,7 @@ export interface FileCost {
 const ENTRY_ID = '\0size-entry.ts';
 const gzip = (code: string) => gzipSync(code, { level: 9 }).byteLength;
 
-/** Every module of the up-front chunk of `entrySource` (built as in `bundleSnippet`), with its gzip cost. */
+/** Every module of the up-front chunks of `entrySource` (built as in `bundleSnippet`: the entry chunk and its static imports), with its gzip cost. */
 export async function gzipCostByFile(entrySource: string): Promise<{ total: number; files: FileCost[] }> {
   const { build } = await import('vite');
   const result = await build({
@@ -33,10 +33,19 @@ export async function gzipCostByFile(entrySource: string): Promise<{ total: numb
     build: { write: false, minify: false, modulePreload: false, copyPublicDir: false, reportCompressedSize: false, rolldownOptions: { input: 'size-entry' } },
   });
   const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => ('output' in r ? r.output : []));
-  const entry = outputs.find((output) => output.type === 'chunk' && output.isEntry);
-  if (!entry || entry.type !== 'chunk') throw new Error('vite produced no entry chunk');
+  const chunks = new Map(outputs.flatMap((o) => (o.type === 'chunk' ? [[o.fileName, o] as const] : [])));
+  const entry = [...chunks.values()].find((chunk) => chunk.isEntry);
+  if (!entry) throw new Error('vite produced no entry chunk');
+  const upFront: typeof entry[] = [];
+  const visit = (fileName: string) => {
+    const chunk = chunks.get(fileName);
+    if (!chunk || upFront.includes(chunk)) return;
+    upFront.push(chunk);
+    for (const imported of chunk.imports) visit(imported);
+  };
+  visit(entry.fileName);
   const modules: { file: string; code: string }[] = [];
-  for (const [id, module] of Object.entries(entry.modules)) {
+  for (const [id, module] of upFront.flatMap((chunk) => Object.entries(chunk.modules))) {
     const { code } = await transform(module.code ?? '', { minify: true, loader: 'js' });
     const file = id.startsWith('\0') ? id.slice(1) : relative(`${benchDir}/..`, id).replace(/^.*node_modules\//, 'node_modules/');
     modules.push({ file, code });

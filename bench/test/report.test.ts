@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXPLANATION_END, EXPLANATION_START, keptExplanation, markdownTable, renderReport, type RunRecord } from '../src/report.js';
-import { asUnavailable, unavailableCell, type GroupResult } from '../src/results.js';
+import { asUnavailable, ErrorLog, unavailableCell, type GroupResult } from '../src/results.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -65,9 +65,15 @@ describe('BENCHMARKS.md', () => {
 });
 
 describe('measurements without a number', () => {
-  it('shows a feature that is not built yet as pending, a client that does not build as missing', () => {
-    expect(unavailableCell(asUnavailable(new Error('page.evaluate: Error: PENDING: not yet supported')))).toBe('pending (issue 4)');
-    expect(unavailableCell(asUnavailable(new Error('MISSING: our client does not bundle')))).toBe('n/a (client build missing)');
+  it('shows a client that does not build as missing, anything else as an error', () => {
+    expect(unavailableCell(asUnavailable(new Error('page.evaluate: Error: MISSING: our client does not bundle')))).toBe('n/a (client build missing)');
     expect(unavailableCell(asUnavailable(new Error('boom\nstack')))).toBe('error: boom');
+  });
+
+  it('counts every measurement without a number as a failure', () => {
+    const log = new ErrorLog();
+    expect(log.note('bundle ours-connect', new Error('MISSING: our client does not bundle'))).toBe('n/a (client build missing)');
+    expect(log.note('throughput push', new Error('boom\nstack'))).toBe('error: boom');
+    expect(log.errors).toEqual(['bundle ours-connect: MISSING: our client does not bundle', 'throughput push: boom']);
   });
 });

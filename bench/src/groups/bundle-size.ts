@@ -1,10 +1,11 @@
 // Group `bundle`: minified + gzip + brotli size of the smallest real use of each library, built the
-// same way (a Vite 8 production build of a one-line app) so only the libraries differ.
+// same way (a Vite 8 production build of a one-line app) so only the libraries differ; and what each
+// of our source files costs two of our scenarios, in gzip bytes.
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { bundleSnippet } from '../bundler.js';
-import { kb, ratio } from '../format.js';
-import { assertSocketIoEndpoint } from '../ours-probe.js';
+import { int, kb, ratio } from '../format.js';
 import { ErrorLog, type GroupResult, type Table, type TargetCheck } from '../results.js';
+import { gzipCostByFile, type FileCost } from '../size-by-file.js';
 import type { GroupContext } from './context.js';
 
 interface Scenario {
@@ -13,8 +14,6 @@ interface Scenario {
   /** The npm package measured (its version goes into the report). */
   pkg?: string;
   code: string;
-  /** Resolves when the scenario can be measured (our Socket.IO endpoint: once issue 4 lands). */
-  ready?: () => Promise<void>;
 }
 
 const use = (name: string) => `${name}.on('chat', (m) => console.log(m)); ${name}.emit('chat', { text: 'hi' });`;
@@ -38,14 +37,12 @@ export const OURS: readonly Scenario[] = [
     label: 'unisocket Socket.IO endpoint (`createClient` + `socketio()`)',
     pkg: '@unisocket/client',
     code: `import { createClient, socketio } from '@unisocket/client'; const c = createClient({ endpoints: socketio('https://example.test') }); ${use('c')}`,
-    ready: assertSocketIoEndpoint,
   },
   {
     id: 'ours-connect-socketio',
     label: 'unisocket `connectSocketIo(url)`',
     pkg: '@unisocket/client',
     code: `import { connectSocketIo } from '@unisocket/client'; const c = connectSocketIo('https://example.test'); ${use('c')}`,
-    ready: assertSocketIoEndpoint,
   },
   { id: 'ours-everything', label: 'unisocket, every export', pkg: '@unisocket/client', code: `import * as unisocket from '@unisocket/client'; console.log(unisocket);` },
 ];
@@ -114,10 +111,9 @@ const gzip = (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }).byteLength;
 const brotli = (bytes: Uint8Array) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).byteLength;
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
-export async function measureSize(code: string): Promise<Omit<SizeRow, 'id'> & { inputs: Record<string, number> }> {
-  const { initial, lazy, inputs } = await bundleSnippet(code);
+export async function measureSize(code: string): Promise<Omit<SizeRow, 'id'>> {
+  const { initial, lazy } = await bundleSnippet(code);
   return {
-    inputs,
     min: sum(initial.map((chunk) => chunk.byteLength)),
     gzip: sum(initial.map(gzip)),
     brotli: sum(initial.map(brotli)),
@@ -129,17 +125,23 @@ export async function runBundleSize(context: GroupContext): Promise<Omit<GroupRe
   const log = new ErrorLog();
   const sizes = new Map<string, SizeRow>();
   const cells = new Map<string, string>();
-  let composition: Record<string, number> = {};
   for (const scenario of [...ANCHORS, ...OURS]) {
     try {
-      await scenario.ready?.();
-      const { inputs, ...size } = await measureSize(scenario.code);
-      sizes.set(scenario.id, { id: scenario.id, ...size });
-      if (scenario.id === 'ours-connect') composition = inputs;
+      sizes.set(scenario.id, { id: scenario.id, ...(await measureSize(scenario.code)) });
     } catch (error) {
       cells.set(scenario.id, log.note(`bundle ${scenario.id}`, error));
     }
     context.progress(`bundle ${scenario.id}`);
+  }
+  // About a second each (one unminified build, then one gzip per file): cheap enough for --quick.
+  const costs = new Map<string, { total: number; files: FileCost[] }>();
+  for (const scenario of OURS.filter((candidate) => COST_SCENARIOS.includes(candidate.id))) {
+    try {
+      costs.set(scenario.id, await gzipCostByFile(scenario.code));
+    } catch (error) {
+      log.note(`bundle gzip cost by file ${scenario.id}`, error);
+    }
+    context.progress(`bundle gzip cost by file ${scenario.id}`);
   }
   const reference = sizes.get('socket.io-client')?.gzip ?? NaN;
   const row = (scenario: Scenario) => {
@@ -167,30 +169,42 @@ export async function runBundleSize(context: GroupContext): Promise<Omit<GroupRe
         rows: [...OURS.map(row), ...ANCHORS.map(row)],
         note: 'Each scenario is a one-line entry module that creates a connection, listens to one event and sends one (the code is in `bench/src/groups/bundle-size.ts`). Ours is bundled from the TypeScript source of `@unisocket/client` (it has no runtime dependencies). The sizes are what loads up front (the entry chunk and its static imports); code behind `import()`, if any, is the last column.',
       },
-      ...(Object.keys(composition).length ? [compositionTable(composition)] : []),
+      ...OURS.flatMap((scenario) => {
+        const cost = costs.get(scenario.id);
+        return cost ? [costTable(scenario, cost, sizes.get(scenario.id))] : [];
+      }),
     ],
     targets,
     headlines: connect ? [`default \`connect()\` bundle: ${kb(connect.gzip)} gzip, ${ratio(connect.gzip / reference)} socket.io-client's`] : [],
     errors: log.errors,
-    data: { sizes: Object.fromEntries(sizes), unavailable: Object.fromEntries(cells) },
+    data: { sizes: Object.fromEntries(sizes), unavailable: Object.fromEntries(cells), gzipCostByFile: Object.fromEntries(costs) },
   };
 }
 
-/** What our default bundle is made of: the largest contributors, before minification and compression. */
-function compositionTable(inputs: Record<string, number>): Table {
-  const total = Object.values(inputs).reduce((sum, bytes) => sum + bytes, 0);
-  const sorted = Object.entries(inputs).sort((a, b) => b[1] - a[1]);
-  const top = sorted.slice(0, 15);
-  const rest = sorted.slice(15).reduce((sum, [, bytes]) => sum + bytes, 0);
+/** Our scenarios whose up-front code is broken down by source file: the default and the Socket.IO endpoint. */
+const COST_SCENARIOS: readonly string[] = ['ours-connect', 'ours-socketio'];
+const COST_ROWS = 15;
+
+/** What each source file costs `scenario` in gzip bytes: the largest `COST_ROWS`, the rest summed. */
+function costTable(scenario: Scenario, cost: { total: number; files: FileCost[] }, size: SizeRow | undefined): Table {
+  const share = (bytes: number) => `${((bytes / cost.total) * 100).toFixed(1)} %`;
+  const name = (file: string) => (file === 'size-entry.ts' ? "the scenario's one-line entry module" : `\`${file}\``);
+  const top = cost.files.slice(0, COST_ROWS);
+  const rest = cost.files.slice(COST_ROWS);
+  const sumOf = (files: FileCost[], key: 'gzipCost' | 'minified') => files.reduce((sum, file) => sum + file[key], 0);
   return {
-    title: 'What the default `connect()` bundle loads up front, by source file (bytes before minification)',
-    columns: ['file', 'bytes', 'share'],
-    rows: [...top.map(([path, bytes]) => [`\`${path}\``, kb(bytes), `${((bytes / total) * 100).toFixed(1)} %`]), ...(rest ? [[`${sorted.length - top.length} more files`, kb(rest), `${((rest / total) * 100).toFixed(1)} %`]] : [])],
+    title: `What each source file costs ${scenario.label} up front, in gzip bytes (approximate)`,
+    columns: ['file', 'minified alone (bytes)', 'gzip cost (bytes)', 'share of the gzip total'],
+    rows: [
+      ...top.map((file) => [name(file.file), int(file.minified), int(file.gzipCost), share(file.gzipCost)]),
+      ...(rest.length ? [[`${rest.length} more files`, int(sumOf(rest, 'minified')), int(sumOf(rest, 'gzipCost')), share(sumOf(rest, 'gzipCost'))]] : []),
+    ],
+    note: `Approximate: every module that loads up front is minified on its own (esbuild) and the modules are concatenated in bundle order (gzip of the whole: ${int(cost.total)} bytes${size ? `, against ${int(size.gzip)} for the real build above, which minifies across modules` : ''}). A file's cost is how much that gzip shrinks when the file is left out, i.e. about what removing it would save. The costs add up to ${int(sumOf(cost.files, 'gzipCost'))} bytes of the ${int(cost.total)}: what several files repeat is paid once, and counted for none of them. \`pnpm --filter @unisocket/bench size ${scenario.id}\` lists every file.`,
   };
 }
 
 function sizeTarget(target: string, size: SizeRow | undefined, cell: string | undefined, reference: number, limit: number): TargetCheck {
-  if (!size) return { target, measured: cell ?? 'error', verdict: cell?.startsWith('pending') ? 'pending' : 'n/a' };
+  if (!size) return { target, measured: cell ?? 'error', verdict: 'n/a' };
   const share = size.gzip / reference;
   return { target, measured: `${kb(size.gzip)} = ${ratio(share)}`, verdict: share <= limit ? 'met' : 'missed' };
 }

@@ -7,8 +7,18 @@
 // and its memory reducer gives it back only after some seconds without such a burst (its first pass
 // starts 8 s after a full GC). A reading 1 s after the burst (also reported) measures that transient,
 // which V8's semi-space maximum bounds, rather than what the connections hold.
+//
+// The five kinds of a round run side by side, `staggerMs` apart: their idle waits (2 x 12 s of the
+// ~26 s a kind takes) overlap, which brings the group from ~6.3 to ~2 minutes. Each harness is its
+// own process, so its memory readings stay its own; the idle waits are what V8's timers need, not
+// CPU. Everything that uses the CPU or is timed (start and warm-up, opening with its 1 s settle and
+// readings, the idle reading with the broadcast, closing) runs in one `exclusive` section at a time,
+// so a broadcast rate never shares the machine with another kind's work. The stagger is about the
+// longest section (opening 1,000 sockets + 1 s), so the kinds rarely wait for one another; when they
+// do, an idle wait lasts longer than `idleMs` (never shorter), and the longest one is reported.
 import { Agent, request } from 'node:http';
 import { int, mib, rate } from '../format.js';
+import { createExclusive, type Exclusive } from '../exclusive.js';
 import { startHarnessProcess, type HarnessProcess } from '../harness-process.js';
 import { CONNECTION_KINDS, openIdleConnections, type ConnectionKind, type IdleConnections } from '../net/idle-connections.js';
 import WebSocket from 'ws';
@@ -20,8 +30,10 @@ interface Sizes {
   rounds: number;
   connections: number;
   broadcasts: number;
-  /** How long the harness is left idle before each idle reading, in ms. */
+  /** How long the harness is left idle before each idle reading, in ms (at least). */
   idleMs: number;
+  /** Delay between the starts of the kinds of one round, in ms. */
+  staggerMs: number;
 }
 
 export const TOKEN = 'bench-broadcast-7f3a';
@@ -40,6 +52,9 @@ interface Round {
   burstRssPer1000: number;
   heapPer1000: number;
   deliveriesPerSecond: number;
+  /** The idle waits as they happened: before the baseline reading, and from opening to the idle reading. */
+  idleBeforeMs: number;
+  idleAfterMs: number;
 }
 
 /** A broadcast source for `kind`: one call sends one message that reaches every connection. */
@@ -103,52 +118,91 @@ async function broadcastRate(kind: ConnectionKind, harness: HarnessProcess, conn
   }
 }
 
-async function measureRound(kind: ConnectionKind, sizes: Sizes): Promise<Round> {
+/** A fresh harness for `kind`, with one-time costs (module state, JIT) paid before the baseline. */
+async function warmHarness(kind: ConnectionKind): Promise<HarnessProcess> {
   // Idle SSE streams must stay open (the plain ones end after 25 s by default); no tutorial timer.
   const harness = await startHarnessProcess({ sseMaxAgeSeconds: 0, testEventDelayMs: -1 });
-  let connections: IdleConnections | undefined;
   try {
-    // One-time costs (module state, JIT) belong to the baseline, not to the connections.
     const warm = await openIdleConnections(kind, harness.url, WARM_UP_CONNECTIONS, TOKEN);
     warm.close();
-    await sleep(sizes.idleMs);
-    const before = await harness.memory();
-    connections = await openIdleConnections(kind, harness.url, sizes.connections, TOKEN);
-    await sleep(SETTLE_MS);
-    const burst = await harness.memory();
-    await sleep(Math.max(0, sizes.idleMs - SETTLE_MS));
-    const idle = await harness.memory();
-    const per1000 = (bytes: number) => (bytes / sizes.connections) * 1000;
-    const deliveriesPerSecond = await broadcastRate(kind, harness, connections, sizes.broadcasts);
-    return {
-      rssPer1000: per1000(idle.rss - before.rss),
-      burstRssPer1000: per1000(burst.rss - before.rss),
-      heapPer1000: per1000(footprint(idle) - footprint(before)),
-      deliveriesPerSecond,
-    };
-  } finally {
-    connections?.close();
+    return harness;
+  } catch (error) {
     await harness.close();
+    throw error;
+  }
+}
+
+async function measureRound(kind: ConnectionKind, sizes: Sizes, exclusive: Exclusive): Promise<Round> {
+  const { harness, warmedAt } = await exclusive(async () => ({ harness: await warmHarness(kind), warmedAt: performance.now() }));
+  let connections: IdleConnections | undefined;
+  try {
+    await sleep(sizes.idleMs);
+    const opened = await exclusive(async () => {
+      const idleBeforeMs = performance.now() - warmedAt;
+      const before = await harness.memory();
+      const open = await openIdleConnections(kind, harness.url, sizes.connections, TOKEN);
+      const openedAt = performance.now();
+      try {
+        await sleep(SETTLE_MS);
+        return { open, openedAt, idleBeforeMs, before, burst: await harness.memory() };
+      } catch (error) {
+        open.close();
+        throw error;
+      }
+    });
+    connections = opened.open;
+    await sleep(Math.max(0, sizes.idleMs - (performance.now() - opened.openedAt)));
+    const open = connections;
+    return await exclusive(async () => {
+      const idleAfterMs = performance.now() - opened.openedAt;
+      const idle = await harness.memory();
+      const per1000 = (bytes: number) => (bytes / sizes.connections) * 1000;
+      const deliveriesPerSecond = await broadcastRate(kind, harness, open, sizes.broadcasts);
+      return {
+        rssPer1000: per1000(idle.rss - opened.before.rss),
+        burstRssPer1000: per1000(opened.burst.rss - opened.before.rss),
+        heapPer1000: per1000(footprint(idle) - footprint(opened.before)),
+        deliveriesPerSecond,
+        idleBeforeMs: opened.idleBeforeMs,
+        idleAfterMs,
+      };
+    });
+  } finally {
+    // Closing 1,000 sockets is work too: not while another kind broadcasts.
+    const open = connections;
+    await exclusive(async () => {
+      open?.close();
+      await harness.close();
+    });
   }
 }
 
 export async function runHarness(context: GroupContext): Promise<Omit<GroupResult, 'ranAt' | 'durationMs' | 'quick'>> {
   // Quick runs skip the idle wait: their memory columns only show that the measurement works.
-  const sizes: Sizes = pick(context, { rounds: 3, connections: 1000, broadcasts: 20, idleMs: 12_000 }, { rounds: 1, connections: 100, broadcasts: 5, idleMs: SETTLE_MS });
+  const sizes: Sizes = pick(
+    context,
+    { rounds: 3, connections: 1000, broadcasts: 20, idleMs: 12_000, staggerMs: 2500 },
+    { rounds: 1, connections: 100, broadcasts: 5, idleMs: SETTLE_MS, staggerMs: 1200 },
+  );
   const idleSeconds = sizes.idleMs / 1000;
   const log = new ErrorLog();
   const rounds = new Map<ConnectionKind, Round[]>();
   for (let round = 0; round < sizes.rounds; round++) {
-    for (const { kind } of CONNECTION_KINDS) {
-      try {
-        const result = await measureRound(kind, sizes);
-        rounds.set(kind, [...(rounds.get(kind) ?? []), result]);
-      } catch (error) {
-        log.note(`harness ${kind} round ${round + 1}`, error);
-      }
-      context.progress(`harness round ${round + 1}/${sizes.rounds} ${kind}`);
-    }
+    const exclusive = createExclusive();
+    await Promise.all(
+      CONNECTION_KINDS.map(async ({ kind }, index) => {
+        await sleep(index * sizes.staggerMs);
+        try {
+          const result = await measureRound(kind, sizes, exclusive);
+          rounds.set(kind, [...(rounds.get(kind) ?? []), result]);
+        } catch (error) {
+          log.note(`harness ${kind} round ${round + 1}`, error);
+        }
+        context.progress(`harness round ${round + 1}/${sizes.rounds} ${kind}`);
+      }),
+    );
   }
+  const longestIdle = Math.max(0, ...[...rounds.values()].flat().flatMap((r) => [r.idleBeforeMs, r.idleAfterMs]));
   const med = (kind: ConnectionKind, metric: keyof Round) => median((rounds.get(kind) ?? []).map((r) => r[metric]));
   const tables: Table[] = [
     {
@@ -161,7 +215,7 @@ export async function runHarness(context: GroupContext): Promise<Omit<GroupResul
         `broadcast deliveries/s (${int(sizes.broadcasts)} messages to ${int(sizes.connections)} clients)`,
       ],
       rows: CONNECTION_KINDS.map(({ kind, label }) => [label, mib(med(kind, 'rssPer1000')), mib(med(kind, 'burstRssPer1000')), mib(med(kind, 'heapPer1000')), rate(med(kind, 'deliveriesPerSecond'))]),
-      note: `The harness runs in its own Node.js process (\`--expose-gc\`), fresh for every kind and round; memory is read with \`process.memoryUsage()\` after two full GCs and scaled to 1,000. Baseline: 20 warm-up connections opened and closed, then ${idleSeconds} s idle. "Idle": the same connections, ${idleSeconds} s after they opened, nothing sent but the endpoints' own heartbeats (by then V8 has given back the young generation that the burst of handshakes grew). "1 s after opening": the reading the idle one started from, young generation still grown. The clients are Node \`ws\` and \`http\` connections in the bench process; broadcasts: \`POST /rt/push\` (envelope), \`POST /gateways/chat/messages\` (gateway), \`POST /sse/bench\` (plain SSE), a Socket.IO client's \`chat\` to the namespace; rate = deliveries counted at the clients / time from the first send to the last delivery.`,
+      note: `The harness runs in its own Node.js process (\`--expose-gc\`), fresh for every kind and round; the five kinds of a round run side by side, ${sizes.staggerMs / 1000} s apart, so that their idle waits overlap, while starting, opening, reading, broadcasting and closing happen for one kind at a time (each idle wait lasts at least ${idleSeconds} s; the longest here: ${(longestIdle / 1000).toFixed(1)} s). Memory is read with \`process.memoryUsage()\` after two full GCs and scaled to 1,000. Baseline: 20 warm-up connections opened and closed, then ${idleSeconds} s idle. "Idle": the same connections, ${idleSeconds} s after they opened, nothing sent but the endpoints' own heartbeats (by then V8 has given back the young generation that the burst of handshakes grew). "1 s after opening": the reading the idle one started from, young generation still grown. The clients are Node \`ws\` and \`http\` connections in the bench process; broadcasts: \`POST /rt/push\` (envelope), \`POST /gateways/chat/messages\` (gateway), \`POST /sse/bench\` (plain SSE), a Socket.IO client's \`chat\` to the namespace; rate = deliveries counted at the clients / time from the first send to the last delivery.`,
     },
   ];
   const wsMemory = med('ws-envelope', 'rssPer1000');

@@ -239,7 +239,7 @@ function report(results: Map<string, { samples: (Sample | undefined)[]; unavaila
 }
 
 function ratioTarget(target: string, unavailable: string | undefined, value: number, ok: (value: number) => boolean, measured: string): TargetCheck {
-  if (unavailable) return { target, measured: unavailable, verdict: unavailable.startsWith('pending') ? 'pending' : 'n/a' };
+  if (unavailable) return { target, measured: unavailable, verdict: 'n/a' };
   if (!Number.isFinite(value)) return { target, measured: 'no data', verdict: 'n/a' };
   return { target, measured, verdict: ok(value) ? 'met' : 'missed' };
 }

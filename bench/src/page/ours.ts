@@ -30,14 +30,7 @@ function opened(client: Client, timeoutMs: number): Promise<string> {
 }
 
 async function ourPeer(create: () => Client): Promise<Peer> {
-  let client: Client;
-  try {
-    client = create();
-  } catch (error) {
-    // `connect(url, { protocol: 'socket.io' })` throws "not yet supported" until issue 4 lands.
-    const message = (error as Error).message;
-    throw new Error(/not yet supported/.test(message) ? `PENDING: ${message}` : message, { cause: error });
-  }
+  const client = create();
   let transport: string;
   try {
     transport = await opened(client, OPEN_TIMEOUT_MS);
