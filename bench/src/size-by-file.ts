@@ -3,7 +3,7 @@
 // file is left out. Approximate (the real build minifies across modules), but it ranks files by what
 // removing or slimming them would save, which raw sizes before minification do not.
 //
-// CLI: `pnpm --filter @unisocket/bench size [scenario-id...]` (default: ours-connect).
+// CLI: `pnpm --filter @unisocket/bench size [scenario-id...]` (size-cli.ts; default: ours-connect).
 import { relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
@@ -54,16 +54,4 @@ export async function gzipCostByFile(entrySource: string): Promise<{ total: numb
   const total = gzip(joined());
   const files = modules.map(({ file, code }, index) => ({ file, minified: code.length, gzipCost: total - gzip(joined(index)) }));
   return { total, files: files.sort((a, b) => b.gzipCost - a.gzipCost) };
-}
-
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/src\//, '/src/'))) {
-  const { OURS, ANCHORS } = await import('./groups/bundle-size.js');
-  const ids = process.argv.slice(2);
-  for (const id of ids.length ? ids : ['ours-connect']) {
-    const scenario = [...OURS, ...ANCHORS].find((candidate) => candidate.id === id);
-    if (!scenario) throw new Error(`unknown scenario "${id}"; one of: ${[...OURS, ...ANCHORS].map((s) => s.id).join(', ')}`);
-    const { total, files } = await gzipCostByFile(scenario.code);
-    console.log(`\n${id}: ~${total} B gzip (modules minified one by one)\n${'gzip cost'.padStart(9)} ${'minified'.padStart(8)}  file`);
-    for (const file of files) console.log(`${String(file.gzipCost).padStart(9)} ${String(file.minified).padStart(8)}  ${file.file}`);
-  }
 }
