@@ -190,7 +190,7 @@ function report(results: Map<string, { samples: (Sample | undefined)[]; unavaila
         ratioCell(c, 'p50'),
         ratioCell(c, 'p99'),
       ]),
-      note: 'Lower is better; A/B below 1 means A is faster. Both sides talk to the same harness process: the envelope pair to `/rt` (the bare `WebSocket` speaks the envelope frames by hand), the Socket.IO pair to `/socket.io/`, both over WebSocket only (ours: `connect(url, { protocol: \'socket.io\', transports: [\'websocket\'] })`; socket.io-client: `io(url, { transports: [\'websocket\'] })`), `echo` with an ack, and emit → the `echo` event the server sends back without one.',
+      note: 'Lower is better; A/B below 1 means A is faster. Both sides talk to the same harness process: the envelope pair to `/rt` (the bare `WebSocket` speaks the envelope frames by hand), the Socket.IO pair to `/socket.io/`, both over WebSocket only (ours: `connectSocketIo(url, { transports: [\'websocket\'] })`; socket.io-client: `io(url, { transports: [\'websocket\'] })`), `echo` with an ack, and emit → the `echo` event the server sends back without one.',
     },
     {
       title: `Message rates (median of ${sizes.rounds} rounds)`,

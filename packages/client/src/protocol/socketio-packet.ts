@@ -50,8 +50,13 @@ const isBinary = (value: unknown): value is ArrayBuffer | ArrayBufferView | Blob
  * `typeof`). Deeper than 32 levels it answers yes and leaves it to the exact path (which also reports
  * a cycle as `JSON.stringify` does, where this walk would overflow the stack).
  */
-const mayHoldBinary = (value: unknown, depth = 0): boolean =>
-  typeof value == 'object' && !!value && (depth > 32 || isBinary(value) || Object.values(value).some((item) => mayHoldBinary(item, depth + 1)));
+function mayHoldBinary(value: unknown, depth = 0): boolean {
+  if (typeof value != 'object' || !value) return false;
+  if (depth > 32 || isBinary(value)) return true;
+  // A loop, not `Object.values(...).some(...)`: this runs for every emit, and arrays need no copy.
+  for (const item of Array.isArray(value) ? value : Object.values(value)) if (mayHoldBinary(item, depth + 1)) return true;
+  return false;
+}
 
 /**
  * Encodes a packet: a string, or with binary values in `data` a {@link MessageGroup} of the packet

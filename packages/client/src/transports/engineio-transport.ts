@@ -290,7 +290,12 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
     },
     send(frames) {
       // A group's messages go one after the other; Blobs are read into bytes first (later sends wait behind them).
-      const messages = frames.flatMap((frame) => (frame instanceof MessageGroup ? frame.messages : frame));
+      // A loop, not `flatMap`: this runs for every emit, and V8's flatMap costs several times more.
+      const messages: OutboundFrame[] = [];
+      for (const frame of frames) {
+        if (frame instanceof MessageGroup) messages.push(...frame.messages);
+        else messages.push(frame);
+      }
       return messages.some((message) => message instanceof Blob)
         ? enqueue(async () => put(packetsOf(await Promise.all(messages.map((message) => (message instanceof Blob ? message.arrayBuffer() : message))))))
         : write(packetsOf(messages));
