@@ -97,7 +97,8 @@ const withMethods = (expected: string, methods: string, fallback?: unknown): Rul
 ];
 /** A boolean option. */
 export const boolean = (fallback: boolean): Rule => ['a boolean', (value) => typeof value == 'boolean', fallback];
-const objectOrFunction: Rule = ['an object or a function', (value) => isFunction(value) || isObject(value)];
+/** A plain object (not an array) or a function. */
+export const objectOrFunction: Rule = ['an object or a function', (value) => isFunction(value) || isObject(value)];
 
 /**
  * A number within `bounds`, written as the error message says them and read back here: `>= n` or

@@ -1,5 +1,5 @@
 import type { ValueSource } from './endpoint.js';
-import { boolean, check, checkOptions, fail, isFunction, type Rule } from './options.js';
+import { boolean, check, checkOptions, fail, objectOrFunction, type Rule } from './options.js';
 import { isRecordSource } from './transports/check.js';
 import type { Platform } from './transports/transport.js';
 import { absoluteUrl } from './transports/url.js';
@@ -68,7 +68,8 @@ const SOCKETIO_OPTIONS = {
     (value) => Array.isArray(value) && value.length > 0 && new Set(value).size == value.length && value.every((kind) => kind == 'websocket' || kind == 'polling'),
   ] as Rule,
   upgrade: boolean(true),
-  auth: ['an object or a function', (value) => isFunction(value) || (typeof value == 'object' && value !== null)] as Rule,
+  // Socket.IO refuses a CONNECT payload that is not a plain object: an array fails here, not on the server.
+  auth: objectOrFunction,
   query: recordSource,
   headers: recordSource,
   withCredentials: boolean(false),

@@ -41,6 +41,7 @@ describe('socketio() endpoints', () => {
     ['path', { path: 'socket.io' }],
     ['upgrade', { upgrade: 'yes' }],
     ['auth', { auth: 'token' }],
+    ['auth', { auth: ['token'] }],
     ['query', { query: { page: 1 } }],
     ['headers', { headers: 'x' }],
     ['withCredentials', { withCredentials: 1 }],
