@@ -6,7 +6,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
+import type { Rolldown } from 'vite';
 import { Unavailable } from './results.js';
+
+type OutputChunk = Rolldown.OutputChunk;
 
 export const benchDir = fileURLToPath(new URL('..', import.meta.url));
 export const clientSourceEntry = fileURLToPath(new URL('../../packages/client/src/index.ts', import.meta.url));
@@ -43,12 +46,18 @@ export interface Bundle {
 
 const ENTRY_ID = '\0bench-entry.ts';
 
+/** The chunks of an app build: what loads up front (the entry and its static imports, entry first) and the rest. */
+export interface AppChunks {
+  upFront: OutputChunk[];
+  lazy: OutputChunk[];
+}
+
 /**
- * Minified ESM of a tiny entry module given as source text, built the way an app using this
- * repository's toolchain is built (Vite 8: rolldown, its default minifier, code splitting): code
- * behind `import()` lands in its own chunks and is reported apart from what loads up front.
+ * Builds a tiny entry module given as source text the way an app using this repository's toolchain
+ * is built (Vite 8: rolldown, its default minifier, code splitting); `minify: false` keeps each
+ * module's code apart for attribution. Code behind `import()` lands in its own chunks.
  */
-export async function bundleSnippet(contents: string): Promise<Bundle> {
+export async function buildApp(contents: string, { minify }: { minify: boolean }): Promise<AppChunks> {
   if (contents.includes('@unisocket/client')) assertClientSource();
   const { build: viteBuild } = await import('vite');
   const result = await viteBuild({
@@ -64,24 +73,27 @@ export async function bundleSnippet(contents: string): Promise<Bundle> {
         load: (id) => (id === ENTRY_ID ? contents : undefined),
       },
     ],
-    build: { write: false, minify: true, modulePreload: false, copyPublicDir: false, reportCompressedSize: false, rolldownOptions: { input: 'bench-entry' } },
+    build: { write: false, minify, modulePreload: false, copyPublicDir: false, reportCompressedSize: false, rolldownOptions: { input: 'bench-entry' } },
   });
   const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => ('output' in r ? r.output : []));
   const chunks = new Map(outputs.flatMap((o) => (o.type === 'chunk' ? [[o.fileName, o] as const] : [])));
   const entry = [...chunks.values()].find((chunk) => chunk.isEntry);
   if (!entry) throw new Error('vite produced no entry chunk');
-  const initial = new Set<string>();
-  const visit = (fileName: string) => {
-    if (initial.has(fileName)) return;
-    initial.add(fileName);
-    for (const imported of chunks.get(fileName)?.imports ?? []) visit(imported);
+  const upFront = new Set<OutputChunk>();
+  const visit = (chunk: OutputChunk | undefined) => {
+    if (!chunk || upFront.has(chunk)) return;
+    upFront.add(chunk);
+    for (const imported of chunk.imports) visit(chunks.get(imported));
   };
-  visit(entry.fileName);
-  const encode = (code: string) => new TextEncoder().encode(code);
-  return {
-    initial: [...initial].map((fileName) => encode(chunks.get(fileName)?.code ?? '')),
-    lazy: [...chunks.values()].filter((chunk) => !initial.has(chunk.fileName)).map((chunk) => encode(chunk.code)),
-  };
+  visit(entry);
+  return { upFront: [...upFront], lazy: [...chunks.values()].filter((chunk) => !upFront.has(chunk)) };
+}
+
+/** Minified ESM of a tiny entry module (see {@link buildApp}): what loads up front, apart from what loads on demand. */
+export async function bundleSnippet(contents: string): Promise<Bundle> {
+  const { upFront, lazy } = await buildApp(contents, { minify: true });
+  const encode = (chunk: OutputChunk) => new TextEncoder().encode(chunk.code);
+  return { initial: upFront.map(encode), lazy: lazy.map(encode) };
 }
 
 /** A page script (IIFE) from a TypeScript entry file, unminified for readable stack traces. */

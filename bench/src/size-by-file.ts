@@ -7,7 +7,7 @@
 import { relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
-import { benchDir, clientSourceEntry } from './bundler.js';
+import { benchDir, buildApp } from './bundler.js';
 
 export interface FileCost {
   file: string;
@@ -17,33 +17,11 @@ export interface FileCost {
   gzipCost: number;
 }
 
-const ENTRY_ID = '\0size-entry.ts';
 const gzip = (code: string) => gzipSync(code, { level: 9 }).byteLength;
 
 /** Every module of the up-front chunks of `entrySource` (built as in `bundleSnippet`: the entry chunk and its static imports), with its gzip cost. */
 export async function gzipCostByFile(entrySource: string): Promise<{ total: number; files: FileCost[] }> {
-  const { build } = await import('vite');
-  const result = await build({
-    configFile: false,
-    logLevel: 'silent',
-    root: benchDir,
-    mode: 'production',
-    resolve: { alias: [{ find: /^@unisocket\/client$/, replacement: clientSourceEntry }] },
-    plugins: [{ name: 'size-entry', resolveId: (id) => (id === 'size-entry' ? ENTRY_ID : undefined), load: (id) => (id === ENTRY_ID ? entrySource : undefined) }],
-    build: { write: false, minify: false, modulePreload: false, copyPublicDir: false, reportCompressedSize: false, rolldownOptions: { input: 'size-entry' } },
-  });
-  const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => ('output' in r ? r.output : []));
-  const chunks = new Map(outputs.flatMap((o) => (o.type === 'chunk' ? [[o.fileName, o] as const] : [])));
-  const entry = [...chunks.values()].find((chunk) => chunk.isEntry);
-  if (!entry) throw new Error('vite produced no entry chunk');
-  const upFront: typeof entry[] = [];
-  const visit = (fileName: string) => {
-    const chunk = chunks.get(fileName);
-    if (!chunk || upFront.includes(chunk)) return;
-    upFront.push(chunk);
-    for (const imported of chunk.imports) visit(imported);
-  };
-  visit(entry.fileName);
+  const { upFront } = await buildApp(entrySource, { minify: false });
   const modules: { file: string; code: string }[] = [];
   for (const [id, module] of upFront.flatMap((chunk) => Object.entries(chunk.modules))) {
     const { code } = await transform(module.code ?? '', { minify: true, loader: 'js' });
