@@ -10,6 +10,28 @@ window.bench = bench;
 const wsUrl = (harnessUrl: string, path: string) => `${harnessUrl.replace(/^http/, 'ws')}${path}`;
 const OPEN_TIMEOUT_MS = 15_000;
 
+/** A server frame of the envelope as the bare peers read it. */
+interface BareFrame {
+  t: string;
+  cid?: number;
+  name?: string;
+  args?: unknown[];
+  session?: string;
+}
+
+/**
+ * The bare peers' envelope reading, the same for both carriers: an ack settles its request, an
+ * event reaches its listeners; `welcome` is the caller's.
+ */
+function dispatchBareFrame(frame: BareFrame, acks: Map<number, (args: unknown) => void>, listeners: Map<string, ((arg: unknown) => void)[]>): void {
+  if (frame.t === 'ack' && frame.cid !== undefined) {
+    acks.get(frame.cid)?.(frame.args);
+    acks.delete(frame.cid);
+  } else if (frame.t === 'event' && frame.name) {
+    for (const listener of listeners.get(frame.name) ?? []) listener(frame.args?.[0]);
+  }
+}
+
 /** The floor: a bare browser `WebSocket` speaking the envelope protocol by hand (hello, event, ack). */
 bench.peers['bare-ws'] = (harnessUrl) =>
   new Promise<Peer>((resolve, reject) => {
@@ -38,15 +60,12 @@ bench.peers['bare-ws'] = (harnessUrl) =>
     socket.onopen = () => socket.send(JSON.stringify({ t: 'hello', v: 1 }));
     socket.onerror = () => reject(new Error('bare-ws: socket error'));
     socket.onmessage = (message) => {
-      const frame = JSON.parse(message.data as string) as { t: string; cid?: number; name?: string; args?: unknown[] };
+      const frame = JSON.parse(message.data as string) as BareFrame;
       if (frame.t === 'welcome') {
         clearTimeout(timer);
         resolve(peer);
-      } else if (frame.t === 'ack' && frame.cid !== undefined) {
-        acks.get(frame.cid)?.(frame.args);
-        acks.delete(frame.cid);
-      } else if (frame.t === 'event' && frame.name) {
-        for (const listener of listeners.get(frame.name) ?? []) listener(frame.args?.[0]);
+      } else {
+        dispatchBareFrame(frame, acks, listeners);
       }
     };
   });
@@ -79,16 +98,13 @@ bench.peers['bare-sse'] = (harnessUrl) =>
       if (!session) reject(new Error('bare-sse: stream error'));
     };
     source.onmessage = (message) => {
-      const frame = JSON.parse(message.data as string) as { t: string; cid?: number; name?: string; args?: unknown[]; session?: string };
+      const frame = JSON.parse(message.data as string) as BareFrame;
       if (frame.t === 'welcome') {
         session = frame.session ?? '';
         clearTimeout(timer);
         resolve(peer);
-      } else if (frame.t === 'ack' && frame.cid !== undefined) {
-        acks.get(frame.cid)?.(frame.args);
-        acks.delete(frame.cid);
-      } else if (frame.t === 'event' && frame.name) {
-        for (const listener of listeners.get(frame.name) ?? []) listener(frame.args?.[0]);
+      } else {
+        dispatchBareFrame(frame, acks, listeners);
       }
     };
   });

@@ -3,7 +3,7 @@ import { createClient } from '../../../src/client.js';
 import { connect } from '../../../src/connect.js';
 import { createFakeEndpoint } from '../../../src/fake-transport.js';
 import { raw } from '../../../src/protocol/raw.js';
-import { flush, serverEvent, setup } from './helpers.js';
+import { catchReported, flush, serverEvent, setup } from './helpers.js';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -54,14 +54,7 @@ describe('client', () => {
   });
 
   it('keeps delivering when a listener throws, reporting the error like an uncaught one', () => {
-    const thrown: unknown[] = [];
-    vi.stubGlobal('queueMicrotask', (task: () => void) => {
-      try {
-        task();
-      } catch (error) {
-        thrown.push(error);
-      }
-    });
+    const thrown = catchReported();
     const { ws, client, open } = setup({ heartbeat: false });
     const seen: string[] = [];
     client.on('chat', () => {

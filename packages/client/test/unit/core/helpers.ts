@@ -1,5 +1,6 @@
 // Shared fixtures for the core unit tests: a client over fake endpoints, a fake clock and a fake
 // browser environment, plus envelope frames as the server writes them (PROTOCOL.md).
+import { vi } from 'vitest';
 import { createClient, type Client } from '../../../src/client.js';
 import { createFakeEnvironment } from '../../../src/environment.js';
 import type { StorageLike } from '../../../src/fallback-memory.js';
@@ -88,4 +89,17 @@ export function setup(
       return transport;
     },
   };
+}
+
+/** Collects what `queueMicrotask` would rethrow (a listener's error, reported like an uncaught one), synchronously. Undo with `vi.unstubAllGlobals()`. */
+export function catchReported(): unknown[] {
+  const thrown: unknown[] = [];
+  vi.stubGlobal('queueMicrotask', (task: () => void) => {
+    try {
+      task();
+    } catch (error) {
+      thrown.push(error);
+    }
+  });
+  return thrown;
 }

@@ -3,23 +3,11 @@ import { browserEnvironment } from '../../../src/environment.js';
 import { createFakeClock } from '../../../src/fake-clock.js';
 import { createFallbackMemory } from '../../../src/fallback-memory.js';
 import { createDispatcher } from '../../../src/lifecycle.js';
+import { catchReported } from './helpers.js';
 
 afterEach(() => {
   vi.unstubAllGlobals();
 });
-
-/** Collects what `queueMicrotask` would rethrow, synchronously. */
-function catchReported(): unknown[] {
-  const thrown: unknown[] = [];
-  vi.stubGlobal('queueMicrotask', (task: () => void) => {
-    try {
-      task();
-    } catch (error) {
-      thrown.push(error);
-    }
-  });
-  return thrown;
-}
 
 describe('dispatcher', () => {
   it('returns what the first listener returned, whatever the later ones do', () => {
