@@ -2,6 +2,8 @@
 import ReconnectingWebSocket from 'reconnecting-websocket';
 import { io, type Socket } from 'socket.io-client';
 import { createBenchPage } from './core.js';
+import { LOOPBACK_URL } from './loopback.js';
+import { LoopbackTransport } from './loopback-transport.js';
 import type { Peer, WatchEvent, Watcher } from './types.js';
 
 const bench = createBenchPage();
@@ -131,6 +133,9 @@ function socketIoPeer(socket: Socket): Promise<Peer> {
 
 /** The official socket.io-client over WebSocket only (what a throughput comparison needs). */
 bench.peers['socket.io-client'] = (harnessUrl) => socketIoPeer(io(harnessUrl, { transports: ['websocket'], forceNew: true }));
+
+/** socket.io-client against the in-page loopback server: its own cost per round trip, no network. */
+bench.peers['socket.io-client-loopback'] = () => socketIoPeer(io(LOOPBACK_URL, { transports: [LoopbackTransport], forceNew: true }));
 
 function record(events: WatchEvent[], type: WatchEvent['type'], transport?: string) {
   events.push(transport ? { type, at: Date.now(), transport } : { type, at: Date.now() });

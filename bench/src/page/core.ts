@@ -80,6 +80,39 @@ export function createBenchPage(): BenchPage {
       }
     },
 
+    async blockTimes(names, url, blocks, perBlock, warmup) {
+      const opened: Peer[] = [];
+      try {
+        for (const name of names) opened.push(await peerFactory(peers, name)(url));
+        // peer.ask directly, without roundTrip's per-step deadline: its timer would be measured too.
+        for (const peer of opened) for (let i = 0; i < warmup; i++) await peer.ask(PAYLOAD);
+        const times: number[][] = opened.map(() => []);
+        for (let block = 0; block < blocks; block++) {
+          for (let k = 0; k < opened.length; k++) {
+            const index = block % 2 === 0 ? k : opened.length - 1 - k;
+            const peer = opened[index]!;
+            const start = performance.now();
+            for (let i = 0; i < perBlock; i++) await peer.ask(PAYLOAD);
+            times[index]!.push(((performance.now() - start) * 1000) / perBlock);
+          }
+        }
+        return times;
+      } finally {
+        for (const peer of opened) peer.close();
+      }
+    },
+
+    clockStep() {
+      let step = Infinity;
+      for (let i = 0; i < 20; i++) {
+        const from = performance.now();
+        let next = performance.now();
+        while (next === from) next = performance.now();
+        step = Math.min(step, next - from);
+      }
+      return step;
+    },
+
     pipelined: (name, url, n) =>
       withPeer(peers, name, url, async (peer) => {
         for (let i = 0; i < 20; i++) await peer.ask(PAYLOAD);

@@ -1,5 +1,6 @@
 // Page script 2: @unisocket/client (bundled from its source) as peers, watchers and the fallback trial.
 import { connect, connectSocketIo, createClient, sse, websocket, type Client } from '@unisocket/client';
+import { LOOPBACK_URL, LoopbackWebSocket } from './loopback.js';
 import { PAYLOAD } from './payload.js';
 import type { Peer, WatchEvent, Watcher } from './types.js';
 
@@ -64,6 +65,9 @@ bench.peers['ours-ws'] = (url) => ourPeer(() => createClient({ endpoints: [webso
 bench.peers['ours-sse'] = (url) => ourPeer(() => createClient({ endpoints: [sse(rt(url))] }));
 // WebSocket only, as the socket.io-client it is compared with (`transports: ['websocket']`).
 bench.peers['ours-socket.io'] = (url) => ourPeer(() => connectSocketIo(url, { transports: ['websocket'] }));
+// The same against the in-page loopback server: our own cost per round trip, no network.
+bench.peers['ours-socket.io-loopback'] = () =>
+  ourPeer(() => connectSocketIo(LOOPBACK_URL, { transports: ['websocket'], platform: { WebSocket: LoopbackWebSocket as unknown as typeof WebSocket } }));
 
 /** `connect(url)` with every default. */
 bench.watchers['unisocket'] = (url): Watcher => {

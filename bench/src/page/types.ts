@@ -76,6 +76,14 @@ export interface BenchPage {
    * Socket.IO's emit-echo). One result per peer, in order.
    */
   roundTrips(mode: 'ack' | 'echo', peers: string[], harnessUrl: string, n: number, warmup: number): Promise<RttResult[]>;
+  /**
+   * Blocks of `perBlock` sequential acked `echo`s per peer after `warmup` unmeasured ones, the peers
+   * interleaved block by block: µs per round trip of every block, one list per peer, in order. A block
+   * is timed as a whole, so a round trip far shorter than the clock's step is still resolved.
+   */
+  blockTimes(peers: string[], harnessUrl: string, blocks: number, perBlock: number, warmup: number): Promise<number[][]>;
+  /** The smallest step `performance.now()` advances by on this page, in ms. */
+  clockStep(): number;
   /** `n` acked events sent at once; time until the last ack. */
   pipelined(peer: string, harnessUrl: string, n: number): Promise<TimedResult>;
   /** `n` events without acks, then one with: time until that ack (everything was processed in order). */
