@@ -84,16 +84,22 @@ export function createDispatcher(): Dispatcher {
       handler.listener = listener;
       return on(type, handler);
     },
-    emit: (type, args) =>
-      listOf(type).map((handler) => {
+    emit(type, args) {
+      let first: unknown;
+      let index = 0;
+      for (const handler of listOf(type)) {
         try {
-          return handler(...args);
+          const result = handler(...args);
+          if (!index++) first = result;
         } catch (error) {
+          index++;
           // A listener's bug must not break the connection: report it like an uncaught error.
           queueMicrotask(() => {
             throw error;
           });
         }
-      })[0],
+      }
+      return first;
+    },
   };
 }

@@ -83,13 +83,19 @@ export function createOutbox({ maxMessages, maxBytes, overflow }: ResolvedOutbox
   // they always come before those that wait, and a requeue is just forgetting where the line is.
   const entries: OutboxEntry[] = [];
   let sentCount = 0;
-  const waiting = () => entries.slice(sentCount);
-  const bytesOf = (list: OutboxEntry[]) => list.reduce((sum, entry) => sum + entry.bytes, 0);
+  // The bytes of what waits, kept as entries come and go: a push must not walk the waiting list
+  // (a large maxMessages would make filling it quadratic). Recounted when sent entries wait again.
+  let waitingBytes = 0;
+  const recount = () => {
+    waitingBytes = 0;
+    for (let index = sentCount; index < entries.length; index++) waitingBytes += entries[index]!.bytes;
+  };
   /** Removes `entry` if it is at `from` or later; false when it is not. */
   const remove = (entry: OutboxEntry, from = 0) => {
     const index = entries.indexOf(entry);
     if (index < from) return false;
     if (index < sentCount) sentCount--;
+    else waitingBytes -= entry.bytes;
     entries.splice(index, 1);
     return true;
   };
@@ -98,33 +104,37 @@ export function createOutbox({ maxMessages, maxBytes, overflow }: ResolvedOutbox
       return entries.length - sentCount;
     },
     get bytes() {
-      return bytesOf(waiting());
+      return waitingBytes;
     },
     push(entry) {
-      const list = waiting();
-      let total = bytesOf(list) + entry.bytes;
+      const waiting = entries.length - sentCount;
+      let total = waitingBytes + entry.bytes;
       let dropping = 0;
-      const full = () => list.length - dropping >= maxMessages || total > maxBytes;
+      const full = () => waiting - dropping >= maxMessages || total > maxBytes;
       if (full() && (overflow == 'reject-new' || entry.bytes > maxBytes)) {
-        throw new RequestError('outbox-full', `the outbox is full (${list.length} messages, ${total - entry.bytes} bytes)`);
+        throw new RequestError('outbox-full', `the outbox is full (${waiting} messages, ${waitingBytes} bytes)`);
       }
-      while (full()) total -= list[dropping++]!.bytes;
+      while (full()) total -= entries[sentCount + dropping++]!.bytes;
       entries.push(entry);
+      waitingBytes = total;
       return entries.splice(sentCount, dropping);
     },
     take() {
-      const taken = waiting();
+      const taken = entries.slice(sentCount);
       sentCount = entries.length;
+      waitingBytes = 0;
       return taken;
     },
     requeue() {
       sentCount = 0;
+      recount();
     },
     // Cids are given in send order and entries keep it, so the entries a confirmation removes come
     // first: found without scanning the rest, removed in place (no copy of the list per ack).
     confirm(cid) {
       let count = 0;
       while ((entries[count]?.cid ?? Infinity) <= (cid ?? 0)) count++;
+      for (let index = sentCount; index < count; index++) waitingBytes -= entries[index]!.bytes;
       entries.splice(0, count);
       sentCount = Math.max(sentCount - count, 0);
     },
@@ -136,9 +146,10 @@ export function createOutbox({ maxMessages, maxBytes, overflow }: ResolvedOutbox
     renumber() {
       sentCount = 0;
       for (const entry of entries) entry.cid = undefined;
+      recount();
     },
     clear() {
-      entries.length = sentCount = 0;
+      entries.length = sentCount = waitingBytes = 0;
     },
   };
   return outbox;
