@@ -85,14 +85,13 @@ export function createDispatcher(): Dispatcher {
       return on(type, handler);
     },
     emit(type, args) {
+      const list = listOf(type);
       let first: unknown;
-      let index = 0;
-      for (const handler of listOf(type)) {
+      for (let index = 0; index < list.length; index++) {
         try {
-          const result = handler(...args);
-          if (!index++) first = result;
+          const result = list[index]!(...args);
+          if (index == 0) first = result;
         } catch (error) {
-          index++;
           // A listener's bug must not break the connection: report it like an uncaught error.
           queueMicrotask(() => {
             throw error;
