@@ -12,6 +12,9 @@ export function ms(value: number): string {
   return `${nf(digits).format(value)} ms`;
 }
 
+/** Microseconds, two decimals: `4.05 µs`. */
+export const us = (value: number): string => (Number.isFinite(value) ? `${nf(2).format(value)} µs` : '–');
+
 /** Kilobytes of 1,000 bytes, one decimal: `13.1 KB`. */
 export const kb = (bytes: number): string => (Number.isFinite(bytes) ? `${nf(1).format(bytes / 1000)} KB` : '–');
 

@@ -2,7 +2,7 @@
 // Every comparison is a pair measured back to back in the same round (order alternating between
 // rounds); each ratio is taken within its round, and the report shows medians over rounds.
 import type { BenchPageHandle } from '../browser.js';
-import { int, ms, rate, ratio } from '../format.js';
+import { int, ms, rate, ratio, us } from '../format.js';
 import { startHarnessProcess } from '../harness-process.js';
 import { EnvelopeDriver } from '../net/envelope-driver.js';
 import { CHAT_TEXT } from '../page/payload.js';
@@ -201,7 +201,6 @@ function report(results: Map<string, { samples: (Sample | undefined)[]; unavaila
   const latency = COMPARISONS.filter((c) => c.kind === 'rtt' || c.kind === 'emitEcho');
   const costs = COMPARISONS.filter((c) => c.kind === 'cost');
   const rates = COMPARISONS.filter((c) => c.kind !== 'rtt' && c.kind !== 'emitEcho' && c.kind !== 'cost');
-  const us = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)} µs` : '–');
   const count = (c: Comparison) => (c.kind === 'pipelined' ? sizes.pipelined : c.kind === 'upstream' ? sizes.upstream : sizes.push);
   const tables: Table[] = [
     {
@@ -224,7 +223,7 @@ function report(results: Map<string, { samples: (Sample | undefined)[]; unavaila
       title: `The client's own cost per round trip, without network or server (${int(sizes.costBlocks)} blocks of ${int(sizes.costPerBlock)} sequential round trips per side and round after as many warm-up ones, A and B interleaved block by block, median of ${sizes.rounds} rounds)`,
       columns: ['comparison', 'A', 'A per round trip', 'B (reference)', 'B per round trip', 'A/B'],
       rows: costs.map((c) => [c.title, c.a.label, cell(c.id, c.a.peer, us, 'cost'), c.b.label, cell(c.id, c.b.peer, us, 'cost'), ratioCell(c, 'cost')]),
-      note: `Lower is better. Both clients talk over WebSocket only to the same in-page Socket.IO server (\`bench/src/page/loopback.ts\`: Engine.IO v4, answers each frame from a microtask), so what is timed is each client's own work: encode, send, decode, match the ack, settle the Promise. socket.io-client gets the loopback through its transport-class option, ours through \`platform.WebSocket\`. A block is timed as a whole: this page's clock steps by ${Number.isFinite(clockStepMs) ? `${(clockStepMs * 1000).toFixed(0)} µs` : 'an unknown step'}, longer than one such round trip.`,
+      note: `Lower is better. Both clients talk over WebSocket only to the same in-page Socket.IO server (\`bench/src/page/loopback.ts\`: Engine.IO v4, answers each frame from a microtask), so what is timed is each client's own work: encode, send, decode, match the ack, settle the Promise. socket.io-client gets the loopback through its transport-class option, ours through \`platform.WebSocket\`. A block is timed as a whole: this page's clock steps by ${us(clockStepMs * 1000)}, longer than one such round trip.`,
     },
     {
       title: `Message rates (median of ${sizes.rounds} rounds)`,
@@ -253,25 +252,24 @@ function report(results: Map<string, { samples: (Sample | undefined)[]; unavaila
     if (Number.isFinite(value)) headlines.push(`envelope round trip p50 ${ratio(value)} a bare WebSocket's`);
   }
   const sioCost = COMPARISONS.find((c) => c.id === 'socketio-ack-cost');
-  if (sioAck && sioCost) targets.push(noSlowerTarget());
-  function noSlowerTarget(): TargetCheck {
+  if (sioAck && sioCost) {
     // Judged on both measures: the round trip on the same server, which the network dominates and
     // whose p50 is only known to the clock's step, and the client's own cost, which is not.
-    const target = 'our Socket.IO endpoint no slower than socket.io-client (ack round trip on the same server; the client\'s own cost)';
-    const rtt = ratioOf(sioAck!, 'p50');
-    const cost = ratioOf(sioCost!, 'cost');
-    const unavailable = get(sioAck!.id, sioAck!.a.peer).unavailable ?? get(sioCost!.id, sioCost!.a.peer).unavailable;
-    if (unavailable) return { target, measured: unavailable, verdict: 'n/a' };
-    if (!Number.isFinite(rtt) || !Number.isFinite(cost)) return { target, measured: 'no data', verdict: 'n/a' };
-    const ours = med(sioAck!.id, sioAck!.a.peer, 'p50');
-    const theirs = med(sioAck!.id, sioAck!.b.peer, 'p50');
+    const rtt = ratioOf(sioAck, 'p50');
+    const cost = ratioOf(sioCost, 'cost');
+    const ours = med(sioAck.id, sioAck.a.peer, 'p50');
+    const theirs = med(sioAck.id, sioAck.b.peer, 'p50');
     // Two p50s one clock step apart cannot be told apart: the step is the resolution of each sample.
-    const rttWithinResolution = ours - theirs <= clockStepMs + 1e-9;
-    return {
-      target,
-      measured: `round trip p50 ${ms(ours)} vs ${ms(theirs)} (${ratio(rtt)}; the clock steps ${(clockStepMs * 1000).toFixed(0)} µs); own cost ${us(med(sioCost!.id, sioCost!.a.peer, 'cost'))} vs ${us(med(sioCost!.id, sioCost!.b.peer, 'cost'))} (${ratio(cost)})`,
-      verdict: (rtt <= 1 || rttWithinResolution) && cost <= 1 ? 'met' : 'missed',
-    };
+    const rttNoSlower = rtt <= 1 || ours - theirs <= clockStepMs + 1e-9;
+    targets.push(
+      ratioTarget(
+        "our Socket.IO endpoint no slower than socket.io-client (ack round trip on the same server; the client's own cost)",
+        get(sioAck.id, sioAck.a.peer).unavailable ?? get(sioCost.id, sioCost.a.peer).unavailable,
+        Number.isFinite(rtt) ? cost : NaN,
+        (value) => value <= 1 && rttNoSlower,
+        `round trip p50 ${ms(ours)} vs ${ms(theirs)} (${ratio(rtt)}; the clock steps ${us(clockStepMs * 1000)}); own cost ${us(med(sioCost.id, sioCost.a.peer, 'cost'))} vs ${us(med(sioCost.id, sioCost.b.peer, 'cost'))} (${ratio(cost)})`,
+      ),
+    );
   }
   if (upstream) {
     const value = ratioOf(upstream, 'rate');

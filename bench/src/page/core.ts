@@ -8,15 +8,23 @@ function peerFactory(peers: Record<string, PeerFactory>, name: string): PeerFact
   return factory;
 }
 
-/** Runs `body` with a fresh peer and always closes it. */
-async function withPeer<T>(peers: Record<string, PeerFactory>, name: string, url: string, body: (peer: Peer) => Promise<T>): Promise<T> {
-  const peer = await peerFactory(peers, name)(url);
+/** Runs `body` with fresh peers, opened in order, and always closes those that opened. */
+async function withPeers<T>(peers: Record<string, PeerFactory>, names: string[], url: string, body: (opened: Peer[]) => Promise<T>): Promise<T> {
+  const opened: Peer[] = [];
   try {
-    return await body(peer);
+    for (const name of names) opened.push(await peerFactory(peers, name)(url));
+    return await body(opened);
   } finally {
-    peer.close();
+    for (const peer of opened) peer.close();
   }
 }
+
+/** Runs `body` with a fresh peer and always closes it. */
+const withPeer = <T>(peers: Record<string, PeerFactory>, name: string, url: string, body: (peer: Peer) => Promise<T>): Promise<T> =>
+  withPeers(peers, [name], url, ([peer]) => body(peer!));
+
+/** The peer indexes of step `step`, in order on even steps and reversed on odd ones, so every side shares every moment of noise. */
+const alternating = (step: number, count: number) => Array.from({ length: count }, (_, k) => (step % 2 === 0 ? k : count - 1 - k));
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -59,37 +67,27 @@ export function createBenchPage(): BenchPage {
     watchers,
     loadErrors: [],
 
-    async roundTrips(mode, names, url, n, warmup) {
-      const opened: Peer[] = [];
-      try {
-        for (const name of names) opened.push(await peerFactory(peers, name)(url));
+    roundTrips: (mode, names, url, n, warmup) =>
+      withPeers(peers, names, url, async (opened) => {
         const ops = opened.map((peer) => roundTrip(peer, mode));
-        // Interleaved, order alternating, so both sides of a pair share every moment of noise.
         const samples: number[][] = opened.map(() => []);
         for (let i = 0; i < warmup + n; i++) {
-          for (let k = 0; k < ops.length; k++) {
-            const index = i % 2 === 0 ? k : ops.length - 1 - k;
+          for (const index of alternating(i, ops.length)) {
             const start = performance.now();
             await ops[index]!();
             if (i >= warmup) samples[index]!.push(performance.now() - start);
           }
         }
         return opened.map((peer, index) => ({ transport: peer.transport, samples: samples[index]! }));
-      } finally {
-        for (const peer of opened) peer.close();
-      }
-    },
+      }),
 
-    async blockTimes(names, url, blocks, perBlock, warmup) {
-      const opened: Peer[] = [];
-      try {
-        for (const name of names) opened.push(await peerFactory(peers, name)(url));
+    blockTimes: (names, url, blocks, perBlock, warmup) =>
+      withPeers(peers, names, url, async (opened) => {
         // peer.ask directly, without roundTrip's per-step deadline: its timer would be measured too.
         for (const peer of opened) for (let i = 0; i < warmup; i++) await peer.ask(PAYLOAD);
         const times: number[][] = opened.map(() => []);
         for (let block = 0; block < blocks; block++) {
-          for (let k = 0; k < opened.length; k++) {
-            const index = block % 2 === 0 ? k : opened.length - 1 - k;
+          for (const index of alternating(block, opened.length)) {
             const peer = opened[index]!;
             const start = performance.now();
             for (let i = 0; i < perBlock; i++) await peer.ask(PAYLOAD);
@@ -97,10 +95,7 @@ export function createBenchPage(): BenchPage {
           }
         }
         return times;
-      } finally {
-        for (const peer of opened) peer.close();
-      }
-    },
+      }),
 
     clockStep() {
       let step = Infinity;

@@ -11,7 +11,14 @@ const OPEN_PACKET = `0${JSON.stringify({ sid: 'loopback', upgrades: [], pingInte
 /** An acked event `42<id>[name, ...args]`; the server acks `echo` with its first argument. */
 const ACKED_EVENT = /^42(\d+)(\[.*)$/s;
 
-type Listener = (event: { data?: unknown }) => void;
+/** The fields of the events it dispatches that the clients read: `data` of a message, the close's code. */
+interface LoopbackEvent {
+  data?: string;
+  code?: number;
+  reason?: string;
+  wasClean?: boolean;
+}
+type Listener = (event: LoopbackEvent) => void;
 
 /** Speaks Engine.IO v4 + Socket.IO v5 as the harness does for `echo`: CONNECT, acked `echo`, ping. */
 export class LoopbackWebSocket {
@@ -53,7 +60,7 @@ export class LoopbackWebSocket {
   close(): void {
     if (this.readyState === LoopbackWebSocket.CLOSED) return;
     this.readyState = LoopbackWebSocket.CLOSED;
-    queueMicrotask(() => this.dispatch('close', { code: 1000, reason: '', wasClean: true } as { data?: unknown }));
+    queueMicrotask(() => this.dispatch('close', { code: 1000, reason: '', wasClean: true }));
   }
 
   addEventListener(type: string, listener: Listener): void {
@@ -70,7 +77,7 @@ export class LoopbackWebSocket {
     });
   }
 
-  private dispatch(type: string, event: { data?: unknown }): void {
+  private dispatch(type: string, event: LoopbackEvent): void {
     (this[`on${type}` as 'onopen'] as Listener | null)?.(event);
     for (const listener of this.listeners.get(type) ?? []) listener(event);
   }
