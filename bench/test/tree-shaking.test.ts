@@ -16,16 +16,16 @@ const modulesOf = async (id: string) => {
 describe('what each entry puts in an app bundle', () => {
   it('connect() carries the envelope over WebSocket and SSE, and nothing of Socket.IO, raw, EventSource or the test helpers', async () => {
     const modules = await modulesOf('ours-connect');
-    for (const needed of ['connection.ts', 'protocol/envelope.ts', 'transports/websocket.ts', 'transports/sse-fetch.ts', 'transports/sse-upstream.ts']) {
+    for (const needed of ['core/connection.ts', 'protocols/envelope.ts', 'transports/websocket.ts', 'transports/sse-fetch.ts', 'transports/sse-upstream.ts']) {
       expect(modules).toContain(CLIENT + needed);
     }
-    const unwanted = modules.filter((module) => /socketio|engineio|protocol\/raw|sse-eventsource|fake-|vite\/preload-helper/.test(module));
+    const unwanted = modules.filter((module) => /socketio|engineio|protocols\/raw|sse-eventsource|fake-|vite\/preload-helper/.test(module));
     expect(unwanted).toEqual([]);
   });
 
   it('the Socket.IO endpoint carries no SSE and no envelope code', async () => {
     const modules = await modulesOf('ours-socketio');
-    expect(modules).toContain(CLIENT + 'transports/engineio-transport.ts');
+    expect(modules).toContain(CLIENT + 'socketio/engineio-transport.ts');
     expect(modules.filter((module) => /sse|envelope|fake-/.test(module))).toEqual([]);
   });
 });

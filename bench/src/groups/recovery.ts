@@ -17,7 +17,7 @@ const LIBRARIES = [
   { kind: 'reconnecting-websocket', label: 'reconnecting-websocket (raw gateway)' },
 ] as const;
 
-/** Our client's default `fallbackDelayMs` (packages/client/src/options.ts). */
+/** Our client's default `fallbackDelayMs` (packages/client/src/core/options.ts). */
 const FALLBACK_DELAY_MS = 1000;
 const OUTAGE_MS = 2000;
 /** The harness's envelope heartbeat (its default `heartbeatMs`). */

@@ -1,7 +1,7 @@
-import { createClient, type Client } from './client.js';
-import type { DefaultEvents, EventsMap } from './events.js';
-import type { PolicyOptions } from './options.js';
-import { envelope } from './protocol/envelope.js';
+import { createClient, type Client } from './core/client.js';
+import type { DefaultEvents, EventsMap } from './core/events.js';
+import type { PolicyOptions } from './core/options.js';
+import { envelope } from './protocols/envelope.js';
 import { sseEndpoint } from './transports/sse.js';
 import { absoluteUrl } from './transports/url.js';
 import { webSocketEndpoint } from './transports/websocket.js';

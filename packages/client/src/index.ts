@@ -1,20 +1,20 @@
 // The complete public API of @unisocket/client. Side-effect free: importing does nothing.
 
 export { connect, type ConnectOptions } from './connect.js';
-export { createClient, type Client } from './client.js';
-export type { ScopedEmitter } from './scoped-emitter.js';
-export type { DefaultEvents, Listener, EventNames, EventsMap, RawData, SendData } from './events.js';
+export { createClient, type Client } from './core/client.js';
+export type { ScopedEmitter } from './core/scoped-emitter.js';
+export type { DefaultEvents, Listener, EventNames, EventsMap, RawData, SendData } from './core/events.js';
 
 // Endpoints and protocols
 export { websocket, type WebSocketEndpointOptions } from './transports/websocket.js';
 export { sse, type SseEndpointOptions } from './transports/sse.js';
-export { socketio } from './socketio.js';
-export type { SocketIoEndpointOptions, SocketIoTransport } from './socketio-options.js';
-export { connectSocketIo, type SocketIoConnectOptions } from './socketio-connect.js';
-export { envelope } from './protocol/envelope.js';
-export { raw, type RawProtocolOptions } from './protocol/raw.js';
-export type { ProtocolOption } from './protocol/resolve.js';
-export type { Endpoint, ValueSource } from './endpoint.js';
+export { socketio } from './socketio/endpoint.js';
+export type { SocketIoEndpointOptions, SocketIoTransport } from './socketio/options.js';
+export { connectSocketIo, type SocketIoConnectOptions } from './socketio/connect.js';
+export { envelope } from './protocols/envelope.js';
+export { raw, type RawProtocolOptions } from './protocols/raw.js';
+export type { ProtocolOption } from './protocols/resolve.js';
+export type { Endpoint, ValueSource } from './core/endpoint.js';
 export type {
   InboundFrame,
   OutboundFrame,
@@ -25,22 +25,18 @@ export type {
   TransportKind,
   TransportOpenContext,
 } from './transports/transport.js';
-export type { Protocol, ProtocolCodec, ProtocolInput, ResumeCursor } from './protocol/protocol.js';
+export type { Protocol, ProtocolCodec, ProtocolInput, ResumeCursor } from './protocols/protocol.js';
 
 // Options, state, lifecycle
-export type { ClientOptions, PolicyOptions } from './options.js';
-export type { BackoffOptions } from './backoff.js';
-export type { HeartbeatOptions } from './heartbeat.js';
-export type { OutboxEntry, OutboxOptions, OutboxOverflow } from './outbox.js';
-export type { FallbackMemoryOptions, StorageLike } from './fallback-memory.js';
-export type { ConnectionState, ConnectionStatus, DisconnectReason, StateChangeReason } from './state.js';
-export type { FallbackReason, Lifecycle, LifecycleEvents } from './lifecycle.js';
-export { browserEnvironment, createFakeEnvironment, type Environment, type EnvironmentEvent, type FakeEnvironment } from './environment.js';
-export { systemClock, type Clock, type TimerHandle } from './clock.js';
+export type { ClientOptions, PolicyOptions } from './core/options.js';
+export type { BackoffOptions } from './core/backoff.js';
+export type { HeartbeatOptions } from './core/heartbeat.js';
+export type { OutboxEntry, OutboxOptions, OutboxOverflow } from './core/outbox.js';
+export type { FallbackMemoryOptions, StorageLike } from './core/fallback-memory.js';
+export type { ConnectionState, ConnectionStatus, DisconnectReason, StateChangeReason } from './core/state.js';
+export type { FallbackReason, Lifecycle, LifecycleEvents } from './core/lifecycle.js';
+export { browserEnvironment, type Environment, type EnvironmentEvent } from './core/environment.js';
+export { systemClock, type Clock, type TimerHandle } from './core/clock.js';
 
 // Errors
-export { ConnectionError, ProtocolError, RequestError, UnisocketError, type UnisocketErrorCode } from './errors.js';
-
-// Test helpers (tree-shaken away unless imported)
-export { createFakeClock, type FakeClock } from './fake-clock.js';
-export { createFakeEndpoint, FakeTransport, type FakeEndpoint, type FakeEndpointOptions } from './fake-transport.js';
+export { ConnectionError, ProtocolError, RequestError, UnisocketError, type UnisocketErrorCode } from './core/errors.js';

@@ -1,4 +1,4 @@
-import { ProtocolError } from '../errors.js';
+import { ProtocolError } from '../core/errors.js';
 import type { Downstream, SseEndpointOptions } from './sse.js';
 import type { TransportCloseInfo } from './transport.js';
 

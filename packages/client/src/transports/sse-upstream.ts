@@ -1,5 +1,5 @@
-import type { ValueSource } from '../endpoint.js';
-import { ConnectionError } from '../errors.js';
+import type { ValueSource } from '../core/endpoint.js';
+import { ConnectionError } from '../core/errors.js';
 import type { SseEndpointOptions } from './sse.js';
 import type { OutboundFrame, TransportOpenContext } from './transport.js';
 import { toHttpUrl, withQuery } from './url.js';

@@ -1,6 +1,6 @@
-import { endpointLabel, type Endpoint, type ValueSource } from '../endpoint.js';
-import type { Protocol } from '../protocol/protocol.js';
-import { resolveProtocol, type ProtocolOption } from '../protocol/resolve.js';
+import { endpointLabel, type Endpoint, type ValueSource } from '../core/endpoint.js';
+import type { Protocol } from '../protocols/protocol.js';
+import { resolveProtocol, type ProtocolOption } from '../protocols/resolve.js';
 import { check, checkKnown, isOneOf, isRecordSource, isStrings, isUrlSource } from './check.js';
 import { nativeEventSource } from './sse-eventsource.js';
 import { fetchEventStream } from './sse-fetch.js';

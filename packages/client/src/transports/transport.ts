@@ -1,4 +1,4 @@
-import type { UnisocketError } from '../errors.js';
+import type { UnisocketError } from '../core/errors.js';
 
 /** The kinds of pipe unisocket can use. */
 export type TransportKind = 'websocket' | 'sse' | 'polling';

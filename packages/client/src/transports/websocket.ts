@@ -1,7 +1,7 @@
-import { endpointLabel, type Endpoint, type ValueSource } from '../endpoint.js';
-import { ConnectionError } from '../errors.js';
-import type { Protocol } from '../protocol/protocol.js';
-import { resolveProtocol, type ProtocolOption } from '../protocol/resolve.js';
+import { endpointLabel, type Endpoint, type ValueSource } from '../core/endpoint.js';
+import { ConnectionError } from '../core/errors.js';
+import type { Protocol } from '../protocols/protocol.js';
+import { resolveProtocol, type ProtocolOption } from '../protocols/resolve.js';
 import { check, checkKnown, isOneOf, isRecordSource, isStrings, isUrlSource } from './check.js';
 import type { Transport, TransportCloseInfo, TransportCloseReason, TransportOpenContext } from './transport.js';
 import { absoluteUrl, withSchemeOrAsIs } from './url.js';

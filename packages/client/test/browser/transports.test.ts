@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { envelope } from '../../src/protocol/envelope.js';
+import { envelope } from '../../src/protocols/envelope.js';
 import { sse, type SseEndpointOptions } from '../../src/transports/sse.js';
 import type { InboundFrame, OutboundFrame, Transport, TransportCloseInfo, TransportOpenContext } from '../../src/transports/transport.js';
 import { websocket } from '../../src/transports/websocket.js';

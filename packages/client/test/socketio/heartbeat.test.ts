@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SocketIoEndpointOptions } from '../../src/socketio-options.js';
+import type { SocketIoEndpointOptions } from '../../src/socketio/options.js';
 import { closeAll, connectTo, startTestHarness, type TestHarness } from './helpers.js';
 
 // Engine.IO heartbeats with a short ping interval: v4 answers the server's pings, v3 sends its own.

@@ -1,10 +1,10 @@
 // Shared fixtures for the Socket.IO tests against the harness's real socket.io server.
 import { startHarness, type Harness, type HarnessOptions } from '@unisocket/harness-server';
-import { createClient, type Client } from '../../src/client.js';
-import type { LifecycleEvents } from '../../src/lifecycle.js';
-import type { ClientOptions } from '../../src/options.js';
-import { socketio } from '../../src/socketio.js';
-import type { SocketIoEndpointOptions } from '../../src/socketio-options.js';
+import { createClient, type Client } from '../../src/core/client.js';
+import type { LifecycleEvents } from '../../src/core/lifecycle.js';
+import type { ClientOptions } from '../../src/core/options.js';
+import { socketio } from '../../src/socketio/endpoint.js';
+import type { SocketIoEndpointOptions } from '../../src/socketio/options.js';
 
 export interface TestHarness extends Harness {
   /** Log lines the harness wrote so far (it logs each socket.io connection with its Engine.IO revision). */

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { SocketIoEndpointOptions } from '../../src/socketio-options.js';
+import type { SocketIoEndpointOptions } from '../../src/socketio/options.js';
 import { closeAll, connectTo, startTestHarness, type TestClient, type TestHarness } from './helpers.js';
 
 // The Socket.IO endpoint against the harness's real socket.io server: namespaces, rooms, acks both

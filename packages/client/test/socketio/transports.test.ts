@@ -95,7 +95,7 @@ describe('WebSocket first, polling as the fallback', () => {
 
 describe('connectSocketIo(url)', () => {
   it('talks to the namespace of the URL with the policy options beside the socket.io ones', async () => {
-    const { connectSocketIo } = await import('../../src/socketio-connect.js');
+    const { connectSocketIo } = await import('../../src/socketio/connect.js');
     const client = connectSocketIo(`${harness.url}/chat`, { eio: 4, fallbackMemory: false });
     const welcome = new Promise<unknown>((resolve) => client.once('message', resolve));
     try {

@@ -3,7 +3,6 @@ import {
   connect,
   connectSocketIo,
   createClient,
-  createFakeEndpoint,
   type Client,
   type ClientOptions,
   type ConnectionState,
@@ -11,6 +10,7 @@ import {
   type RawData,
   type RequestError,
 } from '../../src/index.js';
+import { createFakeEndpoint } from '../../src/testing/index.js';
 
 interface ServerEvents {
   chat(message: { text: string; from: string }): void;

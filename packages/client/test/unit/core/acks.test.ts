@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { raw } from '../../../src/protocol/raw.js';
+import { raw } from '../../../src/protocols/raw.js';
 import { eventsOf, flush, serverAck, setup } from './helpers.js';
 
 const stable = { heartbeat: false as const, minStableMs: 0 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../../src/backoff.js';
-import { createFakeEndpoint } from '../../../src/fake-transport.js';
-import { resolveOptions } from '../../../src/options.js';
+import { backoffDelay } from '../../../src/core/backoff.js';
+import { createFakeEndpoint } from '../../../src/testing/fake-transport.js';
+import { resolveOptions } from '../../../src/core/options.js';
 
 const backoffDefaults = resolveOptions({ endpoints: [createFakeEndpoint()] }).backoff;
 

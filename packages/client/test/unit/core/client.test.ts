@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createClient } from '../../../src/client.js';
+import { createClient } from '../../../src/core/client.js';
 import { connect } from '../../../src/connect.js';
-import { createFakeEndpoint } from '../../../src/fake-transport.js';
-import { raw } from '../../../src/protocol/raw.js';
+import { createFakeEndpoint } from '../../../src/testing/fake-transport.js';
+import { raw } from '../../../src/protocols/raw.js';
 import { catchReported, flush, serverEvent, setup } from './helpers.js';
 
 afterEach(() => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeClock } from '../../../src/fake-clock.js';
-import { createHeartbeat } from '../../../src/heartbeat.js';
-import { raw } from '../../../src/protocol/raw.js';
+import { createFakeClock } from '../../../src/testing/fake-clock.js';
+import { createHeartbeat } from '../../../src/core/heartbeat.js';
+import { raw } from '../../../src/protocols/raw.js';
 import { ping, setup } from './helpers.js';
 
 describe('liveness', () => {

@@ -1,13 +1,13 @@
 // Shared fixtures for the core unit tests: a client over fake endpoints, a fake clock and a fake
 // browser environment, plus envelope frames as the server writes them (PROTOCOL.md).
 import { vi } from 'vitest';
-import { createClient, type Client } from '../../../src/client.js';
-import { createFakeEnvironment } from '../../../src/environment.js';
-import type { StorageLike } from '../../../src/fallback-memory.js';
-import { createFakeClock } from '../../../src/fake-clock.js';
-import { createFakeEndpoint, type FakeEndpoint, type FakeEndpointOptions, type FakeTransport } from '../../../src/fake-transport.js';
-import type { LifecycleEvents } from '../../../src/lifecycle.js';
-import type { ClientOptions } from '../../../src/options.js';
+import { createClient, type Client } from '../../../src/core/client.js';
+import { createFakeEnvironment } from '../../../src/testing/fake-environment.js';
+import type { StorageLike } from '../../../src/core/fallback-memory.js';
+import { createFakeClock } from '../../../src/testing/fake-clock.js';
+import { createFakeEndpoint, type FakeEndpoint, type FakeEndpointOptions, type FakeTransport } from '../../../src/testing/fake-transport.js';
+import type { LifecycleEvents } from '../../../src/core/lifecycle.js';
+import type { ClientOptions } from '../../../src/core/options.js';
 
 export const welcome = (options: { session?: string; resumed?: boolean; rcid?: number; hb?: number } = {}) =>
   JSON.stringify({ t: 'welcome', v: 1, session: options.session ?? 's1', resumed: options.resumed ?? false, seq: 0, rcid: options.rcid ?? 0, hb: options.hb ?? 5000 });

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { browserEnvironment } from '../../../src/environment.js';
-import { createFakeClock } from '../../../src/fake-clock.js';
-import { createFallbackMemory } from '../../../src/fallback-memory.js';
-import { createDispatcher } from '../../../src/lifecycle.js';
+import { browserEnvironment } from '../../../src/core/environment.js';
+import { createFakeClock } from '../../../src/testing/fake-clock.js';
+import { createFallbackMemory } from '../../../src/core/fallback-memory.js';
+import { createDispatcher } from '../../../src/core/lifecycle.js';
 import { catchReported } from './helpers.js';
 
 afterEach(() => {

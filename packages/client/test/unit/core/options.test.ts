@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createClient } from '../../../src/client.js';
+import { createClient } from '../../../src/core/client.js';
 import { connect } from '../../../src/connect.js';
-import { connectSocketIo } from '../../../src/socketio-connect.js';
-import { createFakeEndpoint } from '../../../src/fake-transport.js';
-import { resolveOptions, type ClientOptions } from '../../../src/options.js';
+import { connectSocketIo } from '../../../src/socketio/connect.js';
+import { createFakeEndpoint } from '../../../src/testing/fake-transport.js';
+import { resolveOptions, type ClientOptions } from '../../../src/core/options.js';
 
 const endpoints = [createFakeEndpoint()];
 const build = (options: Record<string, unknown>) => () => createClient({ endpoints, autoConnect: false, ...options } as ClientOptions);

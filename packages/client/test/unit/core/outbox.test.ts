@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RequestError } from '../../../src/errors.js';
-import { createOutbox, estimateBytes, type OutboxEntry } from '../../../src/outbox.js';
+import { RequestError } from '../../../src/core/errors.js';
+import { createOutbox, estimateBytes, type OutboxEntry } from '../../../src/core/outbox.js';
 
 const outboxDefaults = { maxMessages: 1000, maxBytes: 1 << 20, overflow: 'reject-new' as const };
 

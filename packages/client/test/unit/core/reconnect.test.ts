@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { raw } from '../../../src/protocol/raw.js';
+import { raw } from '../../../src/protocols/raw.js';
 import { setup } from './helpers.js';
 
 const single = { heartbeat: false as const };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionError } from '../../../src/errors.js';
-import { transition, type ConnectionState } from '../../../src/state.js';
+import { ConnectionError } from '../../../src/core/errors.js';
+import { transition, type ConnectionState } from '../../../src/core/state.js';
 import { setup } from './helpers.js';
 
 type Status = ConnectionState['status'];

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { browserEnvironment, type EnvironmentEvent } from '../../../src/environment.js';
-import { createFakeClock } from '../../../src/fake-clock.js';
-import { createFallbackMemory } from '../../../src/fallback-memory.js';
+import { browserEnvironment, type EnvironmentEvent } from '../../../src/core/environment.js';
+import { createFakeClock } from '../../../src/testing/fake-clock.js';
+import { createFallbackMemory } from '../../../src/core/fallback-memory.js';
 import { memoryStorage } from './helpers.js';
 
 afterEach(() => {

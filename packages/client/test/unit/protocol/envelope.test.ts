@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ProtocolError } from '../../../src/errors.js';
-import { envelope, envelopeProtocol } from '../../../src/protocol/envelope.js';
-import type { ProtocolInput } from '../../../src/protocol/protocol.js';
+import { ProtocolError } from '../../../src/core/errors.js';
+import { envelope, envelopeProtocol } from '../../../src/protocols/envelope.js';
+import type { ProtocolInput } from '../../../src/protocols/protocol.js';
 
 const overWebSocket = (resume?: { session?: string; lastSeq?: number | string }) =>
   envelope.create({ kind: 'websocket', resume });

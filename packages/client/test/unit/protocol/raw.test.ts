@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { raw } from '../../../src/protocol/raw.js';
-import { resolveProtocol } from '../../../src/protocol/resolve.js';
-import { envelope } from '../../../src/protocol/envelope.js';
+import { raw } from '../../../src/protocols/raw.js';
+import { resolveProtocol } from '../../../src/protocols/resolve.js';
+import { envelope } from '../../../src/protocols/envelope.js';
 
 const codec = (json?: boolean) => raw(json === undefined ? undefined : { json }).create({ kind: 'websocket', resume: undefined });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { UnisocketError } from '../../../src/errors.js';
-import { MessageGroup } from '../../../src/protocol/engineio.js';
-import { createEngineIoTransport } from '../../../src/transports/engineio-transport.js';
+import type { UnisocketError } from '../../../src/core/errors.js';
+import { MessageGroup } from '../../../src/socketio/engineio-codec.js';
+import { createEngineIoTransport } from '../../../src/socketio/engineio-transport.js';
 import type { InboundFrame, Transport, TransportCloseInfo } from '../../../src/transports/transport.js';
 
 // The Engine.IO transport over a scripted long-polling server (a fake `fetch`) and a scripted

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProtocolError } from '../../../src/errors.js';
-import { decodePayload, encodePayload, fromBase64, toBase64 } from '../../../src/protocol/engineio.js';
+import { ProtocolError } from '../../../src/core/errors.js';
+import { decodePayload, encodePayload, fromBase64, toBase64 } from '../../../src/socketio/engineio-codec.js';
 
 // Fixtures from docs/engine.io-protocol (v3.md, v4-current.md) and docs/socket.io-protocol/v4.md in socketio/socket.io.
 const bytes = (...values: number[]) => new Uint8Array(values);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageGroup } from '../../../src/protocol/engineio.js';
-import type { ProtocolCodec, ResumeCursor } from '../../../src/protocol/protocol.js';
-import { socketIoProtocol } from '../../../src/protocol/socketio.js';
+import type { MessageGroup } from '../../../src/socketio/engineio-codec.js';
+import type { ProtocolCodec, ResumeCursor } from '../../../src/protocols/protocol.js';
+import { socketIoProtocol } from '../../../src/socketio/protocol.js';
 
 /** The Engine.IO transport's pingInterval + pingTimeout of a handshake with 25000 and 20000. */
 const HEARTBEAT = '45000';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createClient } from '../../../src/client.js';
-import { createFakeEnvironment } from '../../../src/environment.js';
-import { createFakeClock } from '../../../src/fake-clock.js';
-import { createFakeEndpoint, type FakeTransport } from '../../../src/fake-transport.js';
-import type { LifecycleEvents } from '../../../src/lifecycle.js';
-import { socketIoProtocol } from '../../../src/protocol/socketio.js';
+import { createClient } from '../../../src/core/client.js';
+import { createFakeEnvironment } from '../../../src/testing/fake-environment.js';
+import { createFakeClock } from '../../../src/testing/fake-clock.js';
+import { createFakeEndpoint, type FakeTransport } from '../../../src/testing/fake-transport.js';
+import type { LifecycleEvents } from '../../../src/core/lifecycle.js';
+import { socketIoProtocol } from '../../../src/socketio/protocol.js';
 import { flush, memoryStorage } from '../core/helpers.js';
 
 // The Connection with the Socket.IO codec over a fake Engine.IO transport: what a user sees when the

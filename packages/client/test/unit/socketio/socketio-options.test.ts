@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { socketio } from '../../../src/socketio.js';
-import { planSocketIo, type SocketIoEndpointOptions } from '../../../src/socketio-options.js';
+import { socketio } from '../../../src/socketio/endpoint.js';
+import { planSocketIo, type SocketIoEndpointOptions } from '../../../src/socketio/options.js';
 
 describe('socketio() endpoints', () => {
   it('starts with polling and upgrades by default, as v3 servers need', () => {

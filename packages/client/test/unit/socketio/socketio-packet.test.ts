@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ProtocolError } from '../../../src/errors.js';
-import { MessageGroup } from '../../../src/protocol/engineio.js';
-import { decodePacket, encodePacket, parseData } from '../../../src/protocol/socketio-packet.js';
+import { ProtocolError } from '../../../src/core/errors.js';
+import { MessageGroup } from '../../../src/socketio/engineio-codec.js';
+import { decodePacket, encodePacket, parseData } from '../../../src/socketio/packet.js';
 
 // Fixtures from docs/socket.io-protocol/v5-current.md and v4.md in socketio/socket.io.
 const bytes = (...values: number[]) => new Uint8Array(values);

@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
-import { ProtocolError } from '../../../src/errors.js';
+import { ProtocolError } from '../../../src/core/errors.js';
 import { createLineSplitter, parseRetryAfter } from '../../../src/transports/sse-fetch.js';
 import { createSse, eventStream, liveStream, type Recorded } from './sse-helpers.js';
 import { useMswServer } from './msw-server.js';

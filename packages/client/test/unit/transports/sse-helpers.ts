@@ -1,7 +1,7 @@
 import { HttpResponse } from 'msw';
 import { sse, type SseEndpointOptions } from '../../../src/transports/sse.js';
 import type { InboundFrame, Transport, TransportCloseInfo, TransportOpenContext } from '../../../src/transports/transport.js';
-import type { UnisocketError } from '../../../src/errors.js';
+import type { UnisocketError } from '../../../src/core/errors.js';
 
 const encoder = new TextEncoder();
 

@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { ConnectionError } from '../../../src/errors.js';
-import { envelope } from '../../../src/protocol/envelope.js';
+import { ConnectionError } from '../../../src/core/errors.js';
+import { envelope } from '../../../src/protocols/envelope.js';
 import type { OutboundFrame } from '../../../src/transports/transport.js';
 import { createSse } from './sse-helpers.js';
 import { useMswServer } from './msw-server.js';

@@ -1,6 +1,7 @@
 import { ws, type WebSocketHandlerConnection } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
-import { createClient, createFakeClock, createFakeEnvironment, ProtocolError, type Client, type LifecycleEvents } from '../../../src/index.js';
+import { createClient, ProtocolError, type Client, type LifecycleEvents } from '../../../src/index.js';
+import { createFakeClock, createFakeEnvironment } from '../../../src/testing/index.js';
 import type { TransportCloseInfo } from '../../../src/transports/transport.js';
 import { websocket } from '../../../src/transports/websocket.js';
 import { useMswServer } from './msw-server.js';

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket as NodeWebSocket, WebSocketServer, type WebSocket as ServerSocket } from 'ws';
-import { ConnectionError } from '../../../src/errors.js';
+import { ConnectionError } from '../../../src/core/errors.js';
 import { classifyWebSocketClose, websocket } from '../../../src/transports/websocket.js';
 import type { Transport, TransportCloseInfo } from '../../../src/transports/transport.js';
 

@@ -1,6 +1,6 @@
 import { ConnectionError, type UnisocketError, type UnisocketErrorCode } from './errors.js';
 import type { DisconnectReason } from './state.js';
-import type { TransportCloseInfo } from './transports/transport.js';
+import type { TransportCloseInfo } from '../transports/transport.js';
 
 /** A classified failure: what ended an attempt or a connection, and whether retrying can help. */
 export interface Failure {

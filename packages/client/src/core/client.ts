@@ -6,7 +6,7 @@ import { createDispatcher, type Lifecycle } from './lifecycle.js';
 import { resolveOptions, type ClientOptions } from './options.js';
 import { scopedEmitter, type Request as AckRequest, type ScopedEmitter } from './scoped-emitter.js';
 import type { ConnectionState } from './state.js';
-import type { TransportKind } from './transports/transport.js';
+import type { TransportKind } from '../transports/transport.js';
 
 /**
  * A typed realtime client. `In`: events the server sends; `Out`: events the client emits (the return

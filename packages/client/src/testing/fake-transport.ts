@@ -1,7 +1,7 @@
-import type { Endpoint } from './endpoint.js';
-import { ConnectionError } from './errors.js';
-import { envelope } from './protocol/envelope.js';
-import type { Protocol } from './protocol/protocol.js';
+import type { Endpoint } from '../core/endpoint.js';
+import { ConnectionError } from '../core/errors.js';
+import { envelope } from '../protocols/envelope.js';
+import type { Protocol } from '../protocols/protocol.js';
 import type {
   InboundFrame,
   OutboundFrame,
@@ -9,7 +9,7 @@ import type {
   TransportCloseInfo,
   TransportKind,
   TransportOpenContext,
-} from './transports/transport.js';
+} from '../transports/transport.js';
 
 /**
  * A transport driven by the test, playing the server: `accept()`, `receive(data)`, `drop()`. Every

@@ -1,5 +1,5 @@
 import type { UnisocketError } from './errors.js';
-import type { TransportCloseReason, TransportKind } from './transports/transport.js';
+import type { TransportCloseReason, TransportKind } from '../transports/transport.js';
 
 /** Why a connection (or an attempt) ended; `user` is `close()`. */
 export type DisconnectReason =

@@ -1,8 +1,8 @@
-import { createClient, type Client } from './client.js';
-import type { DefaultEvents, EventsMap } from './events.js';
-import type { PolicyOptions } from './options.js';
-import { socketio } from './socketio.js';
-import type { SocketIoEndpointOptions } from './socketio-options.js';
+import { createClient, type Client } from '../core/client.js';
+import type { DefaultEvents, EventsMap } from '../core/events.js';
+import type { PolicyOptions } from '../core/options.js';
+import { socketio } from './endpoint.js';
+import type { SocketIoEndpointOptions } from './options.js';
 
 /** Options of `connectSocketIo(url)`: the connection policy and the `socketio()` endpoint options side by side. */
 export type SocketIoConnectOptions = PolicyOptions & SocketIoEndpointOptions;

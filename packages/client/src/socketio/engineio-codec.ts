@@ -1,4 +1,4 @@
-import { ProtocolError } from '../errors.js';
+import { ProtocolError } from '../core/errors.js';
 import type { OutboundFrame } from '../transports/transport.js';
 
 // Engine.IO payload framing for HTTP long-polling (docs/engine.io-protocol in socketio/socket.io):

@@ -5,7 +5,7 @@ import { browserEnvironment, type Environment } from './environment.js';
 import type { FallbackMemoryOptions } from './fallback-memory.js';
 import type { HeartbeatOptions, ResolvedHeartbeat } from './heartbeat.js';
 import type { OutboxOptions, ResolvedOutbox } from './outbox.js';
-import type { Platform } from './transports/transport.js';
+import type { Platform } from '../transports/transport.js';
 
 /** Connection policy: everything but the endpoints. Every option is optional; defaults are listed. */
 export interface PolicyOptions {

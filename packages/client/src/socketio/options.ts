@@ -1,8 +1,8 @@
-import type { ValueSource } from './endpoint.js';
-import { boolean, check, checkOptions, fail, objectOrFunction, type Rule } from './options.js';
-import { isRecordSource } from './transports/check.js';
-import type { Platform } from './transports/transport.js';
-import { absoluteUrl } from './transports/url.js';
+import type { ValueSource } from '../core/endpoint.js';
+import { boolean, check, checkOptions, fail, objectOrFunction, type Rule } from '../core/options.js';
+import { isRecordSource } from '../transports/check.js';
+import type { Platform } from '../transports/transport.js';
+import { absoluteUrl } from '../transports/url.js';
 
 // The options of the Socket.IO endpoints, checked when the endpoints are built.
 

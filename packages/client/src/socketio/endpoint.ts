@@ -1,7 +1,7 @@
-import type { Endpoint, ValueSource } from './endpoint.js';
-import { socketIoProtocol } from './protocol/socketio.js';
-import { planSocketIo, socketIoLabel, socketIoSupported, type SocketIoEndpointOptions } from './socketio-options.js';
-import { createEngineIoTransport } from './transports/engineio-transport.js';
+import type { Endpoint, ValueSource } from '../core/endpoint.js';
+import { socketIoProtocol } from './protocol.js';
+import { planSocketIo, socketIoLabel, socketIoSupported, type SocketIoEndpointOptions } from './options.js';
+import { createEngineIoTransport } from './engineio-transport.js';
 
 const resolve = <T>(source: ValueSource<T> | undefined): T | Promise<T> | undefined =>
   typeof source == 'function' ? (source as () => T | Promise<T>)() : source;

@@ -1,6 +1,6 @@
-import { ProtocolError } from '../errors.js';
-import type { Protocol, ProtocolInput } from './protocol.js';
-import { bad, decodePacket, encodePacket, parseData, type SocketIoPacket } from './socketio-packet.js';
+import { ProtocolError } from '../core/errors.js';
+import type { Protocol, ProtocolInput } from '../protocols/protocol.js';
+import { bad, decodePacket, encodePacket, parseData, type SocketIoPacket } from './packet.js';
 
 // The Socket.IO layer of one namespace, over the Engine.IO transport (transports/engineio-transport.ts),
 // which owns the Engine.IO session (handshake, heartbeat, upgrade) and hands this codec its

@@ -1,4 +1,4 @@
-import { ProtocolError } from '../errors.js';
+import { ProtocolError } from '../core/errors.js';
 import type { Protocol, ProtocolInput } from './protocol.js';
 
 // The unisocket envelope protocol, version 1 (packages/harness-server/PROTOCOL.md): one JSON object

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 
 /** A {@link Clock} driven by hand, for tests: no real time passes. */
 export interface FakeClock extends Clock {

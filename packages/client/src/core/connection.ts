@@ -8,7 +8,7 @@ import { createFallbackMemory } from './fallback-memory.js';
 import { createHeartbeat } from './heartbeat.js';
 import type { Dispatcher, FallbackReason, LifecycleEvents } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
-import type { ProtocolInput } from './protocol/protocol.js';
+import type { ProtocolInput } from '../protocols/protocol.js';
 import { createSession, type ReadyInput, type Session } from './session.js';
 import { transition, type ConnectionState, type StateChangeReason } from './state.js';
 

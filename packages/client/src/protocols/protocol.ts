@@ -1,4 +1,4 @@
-import type { ProtocolError } from '../errors.js';
+import type { ProtocolError } from '../core/errors.js';
 import type { InboundFrame, OutboundFrame, TransportKind } from '../transports/transport.js';
 
 /** Where a resumed session continues from; owned by the Connection, handed to each new codec. */

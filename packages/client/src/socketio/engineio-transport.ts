@@ -1,8 +1,8 @@
-import { ConnectionError, ProtocolError, type UnisocketError } from '../errors.js';
-import { decodePayload, encodePayload, MessageGroup, type EnginePacket } from '../protocol/engineio.js';
-import type { InboundFrame, OutboundFrame, Transport, TransportCloseInfo, TransportKind, TransportOpenContext } from './transport.js';
-import { withQuery } from './url.js';
-import { createWebSocketTransport } from './websocket.js';
+import { ConnectionError, ProtocolError, type UnisocketError } from '../core/errors.js';
+import { decodePayload, encodePayload, MessageGroup, type EnginePacket } from './engineio-codec.js';
+import type { InboundFrame, OutboundFrame, Transport, TransportCloseInfo, TransportKind, TransportOpenContext } from '../transports/transport.js';
+import { withQuery } from '../transports/url.js';
+import { createWebSocketTransport } from '../transports/websocket.js';
 
 export interface EngineIoSettings {
   /** The revision to ask for; undefined: ask for 4 and take what the polling handshake answers. */

@@ -1,6 +1,6 @@
-import { ProtocolError } from '../errors.js';
+import { ProtocolError } from '../core/errors.js';
 import type { OutboundFrame } from '../transports/transport.js';
-import { MessageGroup } from './engineio.js';
+import { MessageGroup } from './engineio-codec.js';
 
 // Socket.IO packets, protocol v4 and v5 alike (docs/socket.io-protocol in socketio/socket.io):
 //   <type>[<attachments>-][<namespace>,][<ack id>][<JSON payload>]

@@ -1,5 +1,5 @@
-import type { Protocol } from './protocol/protocol.js';
-import type { Platform, Transport, TransportKind, TransportOpenContext } from './transports/transport.js';
+import type { Protocol } from '../protocols/protocol.js';
+import type { Platform, Transport, TransportKind, TransportOpenContext } from '../transports/transport.js';
 
 /** A value, or a (possibly async) function evaluated on every connection attempt (fresh tokens). */
 export type ValueSource<T> = T | (() => T | Promise<T>);

@@ -4,8 +4,8 @@ import { ProtocolError, RequestError, UnisocketError } from './errors.js';
 import type { LifecycleEvents } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
 import { createOutbox, estimateBytes, sizeOf, type OutboxEntry } from './outbox.js';
-import type { ProtocolInput, ResumeCursor } from './protocol/protocol.js';
-import type { OutboundFrame } from './transports/transport.js';
+import type { ProtocolInput, ResumeCursor } from '../protocols/protocol.js';
+import type { OutboundFrame } from '../transports/transport.js';
 
 export interface SessionHooks {
   /** Calls the application's listeners of `name`; returns what the first one returned (an ack answer). */

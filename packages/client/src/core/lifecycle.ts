@@ -1,7 +1,7 @@
 import type { UnisocketError } from './errors.js';
 import type { OutboxEntry } from './outbox.js';
 import type { ConnectionState, DisconnectReason, StateChangeReason } from './state.js';
-import type { TransportKind } from './transports/transport.js';
+import type { TransportKind } from '../transports/transport.js';
 
 /** Why the Connection moved to another endpoint. */
 export type FallbackReason = DisconnectReason | 'fallback-delay' | 'upgrade';

@@ -3,9 +3,9 @@ import { classifyClose, connectionFailure, type Failure } from './classify.js';
 import type { Endpoint, ValueSource } from './endpoint.js';
 import type { UnisocketError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
-import type { ProtocolCodec, ProtocolInput, ResumeCursor } from './protocol/protocol.js';
-import type { OutboundFrame, Transport, TransportKind } from './transports/transport.js';
-import { withQuery } from './transports/url.js';
+import type { ProtocolCodec, ProtocolInput, ResumeCursor } from '../protocols/protocol.js';
+import type { OutboundFrame, Transport, TransportKind } from '../transports/transport.js';
+import { withQuery } from '../transports/url.js';
 
 /** What an attempt reports to the Connection. Callbacks stop for good once the attempt is closed. */
 export interface AttemptHooks {
