@@ -1,13 +1,36 @@
 import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
+import type { BrowserInstanceOption } from 'vitest/node';
 import { defineProject } from 'vitest/config';
-import { chromiumArgs, chromiumPath } from '../../scripts/browser-path.mjs';
+import { chromiumArgs, chromiumPath, firefoxPath } from '../../scripts/browser-path.mjs';
 import { transportEndpoints } from './test/browser/server-plugin.js';
+import { webkit } from './test/browser/webkit-provider.js';
 
-// Chromium: $CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own (TOOLCHAIN.md).
-const executablePath = chromiumPath();
+/** Every engine a browser app meets: Chromium, Firefox (Gecko) and WebKit (Safari). */
+const ENGINES = {
+  // $CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own.
+  chromium: { browser: 'chromium', provider: playwright({ launchOptions: { executablePath: chromiumPath(), args: [...chromiumArgs] } }) },
+  // A stock Firefox ($FIREFOX_PATH, else Debian's firefox-esr) over WebDriver BiDi, else Playwright's own.
+  firefox: {
+    browser: 'firefox',
+    provider: playwright({ launchOptions: firefoxPath() ? { channel: 'moz-firefox', executablePath: firefoxPath() } : {} }),
+  },
+  // WebKitGTK's MiniBrowser through WebKitWebDriver on its own Xvfb display (test/browser/webkit-provider.ts).
+  // Vitest calls WebKit `safari`; it cannot run headless, the Xvfb display stands in.
+  webkit: { browser: 'safari', name: 'client-browser (webkit)', headless: false, provider: webkit() },
+} satisfies Record<string, BrowserInstanceOption>;
 
-// The transports in a real Chromium, against real endpoints served by this project's Vite server,
+type Engine = keyof typeof ENGINES;
+
+/** `UNISOCKET_BROWSERS=chromium,webkit` narrows the run (on a machine without the others); every engine by default. */
+function engines(): Engine[] {
+  const wanted = process.env.UNISOCKET_BROWSERS?.split(',').map((name) => name.trim()).filter(Boolean) ?? Object.keys(ENGINES);
+  const unknown = wanted.filter((name) => !(name in ENGINES));
+  if (unknown.length) throw new TypeError(`UNISOCKET_BROWSERS: unknown engine ${unknown.join(', ')} (known: ${Object.keys(ENGINES).join(', ')})`);
+  return wanted as Engine[];
+}
+
+// The transports in real browsers, against real endpoints served by this project's Vite server,
 // and against msw mocks (test/browser/msw.test.ts).
 export default defineProject({
   root: fileURLToPath(new URL('.', import.meta.url)),
@@ -19,13 +42,13 @@ export default defineProject({
   test: {
     name: 'client-browser',
     include: ['test/browser/**/*.test.ts'],
+    globalSetup: ['test/browser/global-setup.ts'],
     testTimeout: 15_000,
     browser: {
       enabled: true,
       headless: true,
       screenshotFailures: false,
-      provider: playwright({ launchOptions: { executablePath, args: [...chromiumArgs] } }),
-      instances: [{ browser: 'chromium' }],
+      instances: engines().map((engine) => ENGINES[engine]),
     },
   },
 });

@@ -5,7 +5,7 @@ export default defineProject({
     name: 'client',
     environment: 'node',
     include: ['test/**/*.test.ts'],
-    // test/browser runs in Chromium (vitest.browser.config.ts).
+    // test/browser runs in Chromium, Firefox and WebKit (vitest.browser.config.ts).
     exclude: [...configDefaults.exclude, 'test/browser/**'],
     setupFiles: ['test/setup-node.ts'],
     testTimeout: 15_000,

@@ -1,13 +1,14 @@
 import { http, HttpResponse, ws } from 'msw';
 import { setupWorker } from 'msw/browser';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { server } from 'vitest/browser';
 import { createClient, type Client, type ClientOptions } from '../../src/index.js';
 import { sse } from '../../src/transports/sse.js';
 import type { Transport, TransportOpenContext } from '../../src/transports/transport.js';
 import { websocket } from '../../src/transports/websocket.js';
 import { eventStream, liveStream, record, type LiveStream } from '../unit/transports/sse-helpers.js';
 
-// Runs in Chromium (project `client-browser`) with msw's service worker (test/browser/public/
+// Runs in every engine (project `client-browser`) with msw's service worker (test/browser/public/
 // mockServiceWorker.js, served as the project's publicDir): fetch streams and POSTs are answered by
 // the worker, WebSockets by msw's patched global. Every mocked path is under /__msw/, which the real
 // endpoints of server-plugin.ts do not use, and unhandled requests pass through to the Vite server.
@@ -85,7 +86,37 @@ describe('sse over fetch against msw in a browser', () => {
   });
 });
 
-describe('sse upstream against msw in a browser', () => {
+/**
+ * Whether this browser can hand a ReadableStream to another context (postMessage with transfer), the
+ * way msw checks it. msw's page passes a mocked response's body to its worker so; where it cannot, msw
+ * reads the whole body before it answers (msw/browser `respondWith`). A mocked event stream then
+ * arrives only once it ended, and one that stays open never arrives: measured in WebKit, the handler
+ * runs at once and the page's fetch resolves only when the test ends the stream.
+ */
+function canTransferStreams(): boolean {
+  const stream = new ReadableStream({ start: (controller) => controller.close() });
+  try {
+    new MessageChannel().port1.postMessage(stream, [stream]);
+    return true;
+  } catch {
+    return false; // DataCloneError
+  }
+}
+
+describe('msw in this browser', () => {
+  // WebKit (WebKitGTK 2.50.6 here) cannot transfer a ReadableStream. The day it can, this fails: the
+  // upstream flows below then run against msw in WebKit too, and this expectation goes.
+  it('transfers a ReadableStream, which msw needs to stream a mocked response, in every engine but WebKit', () => {
+    expect(canTransferStreams()).toBe(server.browser !== 'safari');
+  });
+});
+
+// An envelope session needs its stream open (the welcome comes first, the acks later). Where msw cannot
+// stream (WebKit, above), these two flows are not mocked: they run against the real harness instead
+// (harness.test.ts, in every engine), and pass in WebKit there, so the client is not at fault.
+const mswStreams = canTransferStreams() ? ['msw'] : [];
+
+describe.each(mswStreams)('sse upstream against %s in a browser', () => {
   interface Posted {
     query: URLSearchParams;
     contentType: string | null;
@@ -137,7 +168,9 @@ describe('sse upstream against msw in a browser', () => {
     await expect(client.emitWithAck('echo', 'round trip')).resolves.toBe('round trip');
     expect(posts.map((p) => p.query.get('session'))).toEqual(['S9']);
   });
+});
 
+describe('sse upstream errors against msw in a browser', () => {
   it('rejects a send the server answers with 500, keeping the status', async () => {
     worker.use(http.post('/__msw/up', () => new HttpResponse('oops', { status: 500 })));
     const transport = sse('/__msw/sse', { postUrl: '/__msw/up' }).createTransport(context('/__msw/sse'));

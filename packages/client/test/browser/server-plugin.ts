@@ -1,5 +1,5 @@
 // Runs in Node, inside the Vite dev server of the browser tests: small real endpoints the transports
-// meet in Chromium (a WebSocket echo, event streams, an upstream POST sink). Same origin as the test
+// meet in each browser (a WebSocket echo, event streams, an upstream POST sink). Same origin as the test
 // page, so relative URLs and no CORS.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
