@@ -43,18 +43,23 @@ check('typecheck', 'pnpm', ['typecheck']);
 // Chromium first: the client's browser-mode Vitest project needs it too.
 const browserStatus = run('browser', 'node', ['scripts/ensure-browser.mjs']);
 
-const vitestReport = resolve(reports, 'vitest.json');
-const vitestStatus = run('vitest', 'pnpm', ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
-const vitest = readJson(vitestReport);
-if (vitest) {
-  totals.passed += vitest.numPassedTests ?? 0;
-  totals.failed += vitest.numFailedTests ?? 0;
-  totals.skipped += (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0);
-  // A suite that failed to load has no failed test of its own: count it.
-  const brokenSuites = (vitest.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0).length;
-  totals.failed += brokenSuites;
-  if (vitestStatus !== 0 && (vitest.numFailedTests ?? 0) + brokenSuites === 0) totals.failed += 1;
-} else if (vitestStatus !== 0) totals.failed += 1;
+/** Runs Vitest with `args` and adds its counts (from its JSON report) to the totals. */
+function vitestRun(label, args) {
+  const report = resolve(reports, `${label}.json`);
+  const status = run(label, 'pnpm', ['exec', 'vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  const vitest = readJson(report);
+  if (vitest) {
+    totals.passed += vitest.numPassedTests ?? 0;
+    totals.failed += vitest.numFailedTests ?? 0;
+    totals.skipped += (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0);
+    // A suite that failed to load has no failed test of its own: count it.
+    const brokenSuites = (vitest.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0).length;
+    totals.failed += brokenSuites;
+    if (status !== 0 && (vitest.numFailedTests ?? 0) + brokenSuites === 0) totals.failed += 1;
+  } else if (status !== 0) totals.failed += 1;
+}
+
+vitestRun('vitest', []);
 
 const playwrightReport = resolve(reports, 'playwright.json');
 const playwrightStatus =
@@ -69,6 +74,9 @@ if (playwright?.stats) {
   totals.skipped += skipped;
   if (playwrightStatus !== 0 && unexpected === 0) totals.failed += 1;
 } else if (playwrightStatus !== 0) totals.failed += 1;
+
+// The demo's core scenarios with a page in WebKit (e2e-webkit/: WebdriverIO, since Playwright cannot drive it).
+vitestRun('e2e-webkit', ['--config', 'e2e-webkit/vitest.config.ts']);
 
 // The benchmarks in --quick mode: their numbers are not judged here, but the code must keep working.
 check('bench --quick', 'pnpm', ['bench', '--quick']);

@@ -3,15 +3,14 @@
 // with a W3C WebDriver (`apt-get install -y webkit2gtk-driver xvfb`); Playwright cannot drive it,
 // WebdriverIO can (the client's Vitest browser project and e2e-webkit/ both start it through here).
 //
-// Nothing outlives the run: each process gets its own process group (stop() ends the browser
-// processes the driver launched too), a parent-death signal (setpriv --pdeathsig) ends them if the
-// test run itself is killed, and Xvfb picks its display with -displayfd, which skips displays in
-// use and clears stale locks of dead servers (no fixed :99 to collide on).
-import { spawn, spawnSync } from 'node:child_process';
+// Nothing outlives the run (processes.mjs: a process group each, so stop() ends the browsers the
+// driver launched too, and a parent-death signal), and Xvfb picks its display with -displayfd, the
+// first whose socket it can bind: no fixed :99 to collide on, no lock of a dead server in the way.
 import { existsSync, mkdirSync, readdirSync, renameSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { launch, startTogether } from './processes.mjs';
 
 const INSTALL_HINT = 'Debian/Ubuntu: apt-get install -y webkit2gtk-driver xvfb';
 
@@ -60,64 +59,20 @@ function safariLink(miniBrowser) {
   return link;
 }
 
-let setpriv;
-const hasSetpriv = () => (setpriv ??= spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0);
+/** Xvfb on the first free display (it writes the number to fd 3 once it accepts connections). */
+const launchXvfb = () => launch('Xvfb', ['-displayfd', '3', '-nolisten', 'tcp', '-screen', '0', '1280x1024x24'], { extraFds: 1 });
 
-/**
- * Spawns `command` in its own process group, under `setpriv --pdeathsig SIGTERM` where available so
- * the kernel ends it if this process dies without stopping it. Keeps the last lines of its output.
- */
-function launch(command, args, { env = process.env, extraFds = 0 } = {}) {
-  const [file, argv] = hasSetpriv() ? ['setpriv', ['--pdeathsig', 'SIGTERM', '--', command, ...args]] : [command, args];
-  const child = spawn(file, argv, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe', ...Array(extraFds).fill('pipe')] });
-  const tail = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    stream.setEncoding('utf8');
-    stream.on('data', (text) => {
-      tail.push(...text.split('\n').filter(Boolean));
-      tail.splice(0, tail.length - 20);
-    });
-  }
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-  return { child, exited, output: () => tail.join('\n') };
-}
-
-/** Sends `signal` to the process group of `child` (the driver's browsers too); false when it is gone. */
-function signalGroup(child, signal) {
-  try {
-    process.kill(-child.pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** SIGTERM, then SIGKILL if the group has not exited within `graceMs`. */
-async function terminate({ child, exited }, graceMs = 3000) {
-  if (child.exitCode !== null || child.signalCode !== null) return void signalGroup(child, 'SIGKILL');
-  signalGroup(child, 'SIGTERM');
-  let timer;
-  const late = new Promise((resolve) => (timer = setTimeout(resolve, graceMs, 'late')));
-  if ((await Promise.race([exited, late])) === 'late') signalGroup(child, 'SIGKILL');
-  clearTimeout(timer);
-  await exited;
-  // Whatever the group leader left behind (a browser the driver had not closed) goes with it.
-  signalGroup(child, 'SIGKILL');
-}
-
-/** Starts Xvfb on the first free display; resolves with its number once it accepts connections. */
-async function startXvfb() {
-  const xvfb = launch('Xvfb', ['-displayfd', '3', '-nolisten', 'tcp', '-screen', '0', '1280x1024x24'], { extraFds: 1 });
-  const display = await new Promise((resolve, reject) => {
+/** The display number Xvfb reports, once ready. */
+function displayOf(xvfb) {
+  return new Promise((resolve, reject) => {
     let text = '';
     xvfb.child.stdio[3].setEncoding('utf8');
     xvfb.child.stdio[3].on('data', (chunk) => {
       text += chunk;
       if (text.includes('\n')) resolve(Number(text.trim()));
     });
-    xvfb.exited.then((status) => reject(new Error(`Xvfb exited (${status}) before it was ready:\n${xvfb.output()}`)));
+    void xvfb.exited.then((status) => reject(new Error(`Xvfb exited (${status}) before it was ready:\n${xvfb.output()}`)));
   });
-  return { ...xvfb, display };
 }
 
 function freePort() {
@@ -162,34 +117,25 @@ export async function startWebKitDriver() {
   const missing = webkitMissing();
   if (missing) throw new Error(missing);
   const binary = safariLink(webkitPath());
-  const xvfb = await startXvfb();
-  const running = [xvfb];
-  const killAll = () => running.forEach(({ child }) => signalGroup(child, 'SIGKILL'));
-  process.once('exit', killAll);
-  const stop = async () => {
-    process.removeListener('exit', killAll);
-    // The driver (and its browsers) before the display they draw on.
-    for (const processes of running.splice(0).reverse()) await terminate(processes);
-  };
-  try {
+  return startTogether(async (running) => {
+    const xvfb = launchXvfb();
+    running.push(xvfb);
+    const display = await displayOf(xvfb);
     // The port is free when asked and taken a moment later by the driver: another process may win
     // the race, so try a few.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      const driver = launch('WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1'], { env: { ...process.env, DISPLAY: `:${xvfb.display}` } });
+      const driver = launch('WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1'], { env: { ...process.env, DISPLAY: `:${display}` } });
       running.push(driver);
       try {
         await driverReady(driver, url, 15_000);
         const capabilities = { browserName: 'safari', 'webkitgtk:browserOptions': { binary, args: ['--automation'] } };
-        return { hostname: '127.0.0.1', port, display: xvfb.display, capabilities, stop };
+        return { hostname: '127.0.0.1', port, display, capabilities };
       } catch (error) {
-        await terminate(running.pop());
+        await running.pop().stop();
         if (attempt === 3) throw error;
       }
     }
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  });
 }
