@@ -6,7 +6,7 @@
 // Nothing outlives the run (processes.mjs: a process group each, so stop() ends the browsers the
 // driver launched too, and a parent-death signal), and Xvfb picks its display with -displayfd, the
 // first whose socket it can bind: no fixed :99 to collide on, no lock of a dead server in the way.
-import { existsSync, mkdirSync, readdirSync, renameSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -54,6 +54,7 @@ function safariLink(miniBrowser) {
   mkdirSync(dir, { recursive: true });
   const link = join(dir, 'safari');
   const staging = join(dir, `safari.${process.pid}`);
+  rmSync(staging, { force: true });
   symlinkSync(miniBrowser, staging);
   renameSync(staging, link);
   return link;

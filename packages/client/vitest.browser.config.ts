@@ -6,6 +6,8 @@ import { chromiumArgs, chromiumPath, firefoxPath } from '../../scripts/browser-p
 import { transportEndpoints } from './test/browser/server-plugin.js';
 import { webkit } from './test/browser/webkit-provider.js';
 
+const firefox = firefoxPath();
+
 /** Every engine a browser app meets: Chromium, Firefox (Gecko) and WebKit (Safari). */
 const ENGINES = {
   // $CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own.
@@ -13,7 +15,7 @@ const ENGINES = {
   // A stock Firefox ($FIREFOX_PATH, else Debian's firefox-esr) over WebDriver BiDi, else Playwright's own.
   firefox: {
     browser: 'firefox',
-    provider: playwright({ launchOptions: firefoxPath() ? { channel: 'moz-firefox', executablePath: firefoxPath() } : {} }),
+    provider: playwright({ launchOptions: firefox ? { channel: 'moz-firefox', executablePath: firefox } : {} }),
   },
   // WebKitGTK's MiniBrowser through WebKitWebDriver on its own Xvfb display (test/browser/webkit-provider.ts).
   // Vitest calls WebKit `safari`; it cannot run headless, the Xvfb display stands in.
