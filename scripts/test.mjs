@@ -39,6 +39,8 @@ function readJson(path) {
 
 check('lint', 'pnpm', ['lint']);
 check('typecheck', 'pnpm', ['typecheck']);
+// The packed tarballs as users install them: publint, attw, require() and import in Node 20 and 22.
+check('packages', 'node', ['scripts/check-packages.mjs']);
 
 // Chromium first: the client's browser-mode Vitest project needs it too.
 const browserStatus = run('browser', 'node', ['scripts/ensure-browser.mjs']);
