@@ -6,21 +6,27 @@ import { gzipCostByFile } from '../src/size-by-file.js';
 // static import added in the wrong place would silently put a whole layer back into every bundle).
 
 const CLIENT = 'packages/client/src/';
+const modulesIn = async (code: string) => (await gzipCostByFile(code)).files.map((file) => file.file);
 const modulesOf = async (id: string) => {
   const scenario = OURS.find((candidate) => candidate.id === id);
   if (!scenario) throw new Error(`no scenario ${id}`);
-  const { files } = await gzipCostByFile(scenario.code);
-  return files.map((file) => file.file);
+  return modulesIn(scenario.code);
 };
 
 describe('what each entry puts in an app bundle', () => {
-  it('connect() carries the envelope over WebSocket and SSE, and nothing of Socket.IO, raw, EventSource or the test helpers', async () => {
+  it('connect() carries the envelope over WebSocket and SSE, and nothing of Socket.IO, raw, EventSource, the test helpers or the logger', async () => {
     const modules = await modulesOf('ours-connect');
     for (const needed of ['core/connection.ts', 'protocols/envelope.ts', 'transports/websocket.ts', 'transports/sse-fetch.ts', 'transports/sse-upstream.ts']) {
       expect(modules).toContain(CLIENT + needed);
     }
-    const unwanted = modules.filter((module) => /socketio|engineio|protocols\/raw|sse-eventsource|fake-|vite\/preload-helper/.test(module));
+    const unwanted = modules.filter((module) => /socketio|engineio|protocols\/raw|sse-eventsource|fake-|logging\/|vite\/preload-helper/.test(module));
     expect(unwanted).toEqual([]);
+  });
+
+  it('the logger and its formatter are in the bundle only when the app passes createLogger()', async () => {
+    const modules = await modulesIn(`import { connect, createLogger } from '@unisocket/client'; connect('https://example.test', { logger: createLogger() });`);
+    expect(modules).toContain(CLIENT + 'logging/logger.ts');
+    expect(modules).toContain(CLIENT + 'logging/format.ts');
   });
 
   it('the Socket.IO endpoint carries no SSE and no envelope code', async () => {

@@ -38,5 +38,9 @@ export type { FallbackReason, Lifecycle, LifecycleEvents } from './core/lifecycl
 export { browserEnvironment, type Environment, type EnvironmentEvent } from './core/environment.js';
 export { systemClock, type Clock, type TimerHandle } from './core/clock.js';
 
+// Logging (off unless a logger is passed)
+export { createLogger, type Logger, type LoggerOptions } from './logging/logger.js';
+export { formatLifecycle, type LogEvent } from './logging/format.js';
+
 // Errors
 export { ConnectionError, ProtocolError, RequestError, UnisocketError, type UnisocketErrorCode } from './core/errors.js';

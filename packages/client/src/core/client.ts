@@ -49,6 +49,8 @@ export function createClient<In extends EventsMap = DefaultEvents, Out extends E
   const resolved = resolveOptions(options);
   const events = createDispatcher();
   const lifecycle = createDispatcher();
+  // Before anything can happen: the logger sees every decision from the first.
+  resolved.logger?.(lifecycle as Lifecycle, resolved.clock);
   const connection = createConnection(resolved, lifecycle, events.emit);
 
   /** The session, once `event` is known to be a name and the client is not closed. */

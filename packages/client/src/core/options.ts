@@ -5,6 +5,7 @@ import { browserEnvironment, type Environment } from './environment.js';
 import type { FallbackMemoryOptions } from './fallback-memory.js';
 import type { HeartbeatOptions, ResolvedHeartbeat } from './heartbeat.js';
 import type { OutboxOptions, ResolvedOutbox } from './outbox.js';
+import type { Logger } from '../logging/logger.js';
 import type { Platform } from '../transports/transport.js';
 
 /** Connection policy: everything but the endpoints. Every option is optional; defaults are listed. */
@@ -52,6 +53,12 @@ export interface PolicyOptions {
   environment?: Environment;
   /** Connect at creation (in a microtask, so lifecycle listeners added right away see everything). @default true */
   autoConnect?: boolean;
+  /**
+   * A trace of the connection's decisions (attempts, fallback, heartbeat, resume, outbox):
+   * `logger: createLogger()` writes one line per lifecycle event to `console.debug`. Code an app does
+   * not import is not in its bundle. @default none (silent)
+   */
+  logger?: Logger;
 }
 
 /** Options of `createClient`. */
@@ -79,6 +86,7 @@ export interface ResolvedOptions {
   random: () => number;
   environment: Environment;
   autoConnect: boolean;
+  logger: Logger | undefined;
 }
 
 // Option checking, shared with `socketio()`: every bad option throws a TypeError naming the option,
@@ -144,6 +152,7 @@ const OPTIONS = {
   random: ['a function', isFunction, () => Math.random()] as Rule,
   environment: withMethods('an Environment', 'subscribe', browserEnvironment),
   autoConnect: boolean(true),
+  logger: ['a function', isFunction] as Rule,
 };
 
 /** Throws `TypeError('unisocket: option "name" must be expected, got value')`. */
