@@ -8,8 +8,12 @@ const FLAGS = {
   port: { type: 'string', default: '8080', help: 'TCP port; 0 picks a free one' },
   host: { type: 'string', default: '127.0.0.1', help: 'interface to bind' },
   'test-controls': { type: 'boolean', default: false, help: 'enable fault injection under POST /_control/*' },
+  'control-origin': { type: 'string', multiple: true, default: [] as string[], help: 'a web page origin that may use the controls (repeatable; host:* = any port)' },
   'sse-max-age': { type: 'string', default: '25', help: 'seconds after which /sse/* responses end, as a CFML request timeout; 0 = never' },
   'sse-comment-ms': { type: 'string', default: '10000', help: 'interval of comment heartbeats on /sse/*; 0 = none' },
+  'sse-max-channels': { type: 'string', default: '256', help: 'most /sse/* channels kept at once' },
+  'sse-channel-bytes': { type: 'string', default: '262144', help: 'bytes each /sse/* channel keeps for replay and queue consumers' },
+  'sse-channel-idle-ms': { type: 'string', default: '300000', help: 'an /sse/* channel without streams or posts this long is removed; 0 = never' },
   'max-frame-bytes': { type: 'string', default: '1048576', help: 'largest WebSocket message / POST body (close 1009 / HTTP 413 above)' },
   'heartbeat-ms': { type: 'string', default: '5000', help: 'envelope (/rt) heartbeat interval' },
   'test-event-ms': { type: 'string', default: '4000', help: "delay of socket.io's tutorial testEvent after connect; -1 = never" },
@@ -22,9 +26,9 @@ const FLAGS = {
 function usage(): string {
   const lines = Object.entries(FLAGS).map(([name, flag]) => {
     const short = 'short' in flag ? `-${flag.short}, ` : '';
-    const value = flag.type === 'string' ? ` <${name === 'host' ? 'host' : 'n'}>` : '';
+    const value = flag.type === 'string' ? ` <${name === 'host' ? 'host' : name === 'control-origin' ? 'origin' : 'n'}>` : '';
     const left = `  ${short}--${name}${value}`;
-    const fallback = flag.type === 'string' ? ` (default ${flag.default})` : '';
+    const fallback = flag.type === 'string' && !('multiple' in flag) ? ` (default ${flag.default})` : '';
     return `${left.padEnd(36)}${flag.help}${fallback}`;
   });
   return ['Usage: pnpm harness [options]', '', 'unisocket reference harness server.', '', 'Options:', ...lines, ''].join('\n');
@@ -52,8 +56,12 @@ function parse(argv: string[]): Partial<HarnessOptions> | 'help' {
     port: number(values, 'port'),
     host: values.host,
     testControls: values['test-controls'],
+    controlOrigins: values['control-origin'],
     sseMaxAgeSeconds: number(values, 'sse-max-age'),
     sseCommentMs: number(values, 'sse-comment-ms'),
+    sseMaxChannels: number(values, 'sse-max-channels'),
+    sseChannelBytes: number(values, 'sse-channel-bytes'),
+    sseChannelIdleMs: number(values, 'sse-channel-idle-ms'),
     maxFrameBytes: number(values, 'max-frame-bytes'),
     heartbeatMs: number(values, 'heartbeat-ms'),
     testEventDelayMs: number(values, 'test-event-ms'),

@@ -9,6 +9,12 @@ export interface HarnessOptions {
   host: string;
   /** Enables `POST /_control/*` fault injection. Default false. */
   testControls: boolean;
+  /**
+   * Web page origins that may use the controls (`/_control/*`, gateway start/stop/restart), e.g. the
+   * demo page's `http://127.0.0.1:5173`, or `http://127.0.0.1:*` for any port. Requests without an
+   * `Origin` (programs, not pages) always may. Default none.
+   */
+  controlOrigins: readonly string[];
   /** Seconds after which a plain SSE response is ended, as a CFML request timeout would. Default 25. */
   sseMaxAgeSeconds: number;
   /** Largest accepted WebSocket message / POST body in bytes; larger gets close 1009 / HTTP 413. Default 1 MiB. */
@@ -17,6 +23,12 @@ export interface HarnessOptions {
   heartbeatMs: number;
   /** Interval of SSE comment heartbeats on `/sse/*` in ms. Default 10000. */
   sseCommentMs: number;
+  /** Most `/sse/{channel}` channels kept at once (the least recently used one without a stream makes room). Default 256. */
+  sseMaxChannels: number;
+  /** Bytes a channel keeps for replay and for queue consumers, oldest dropped first. Default 262144 (256 KiB). */
+  sseChannelBytes: number;
+  /** A channel without a stream and without a post for this long is removed with its log, in ms; 0 = never. Default 300000. */
+  sseChannelIdleMs: number;
   /**
    * Delay of the Socket.IO tutorial's server-pushed `testEvent` after a connection, in ms
    * (seed 003 waits 4 s). 0 sends it at once, a negative value never. Default 4000.

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultFaults } from './context.js';
+import { guardControl } from './control-access.js';
 import type { Faults, HarnessContext, HarnessModule, SseFaults, WebSocketBlockMode } from './context.js';
 import { HttpError, pathSegments, readFields, requireMethod, sendJson } from './http-util.js';
 import type { TcpTracker } from './tcp-tracker.js';
@@ -71,6 +72,7 @@ export function createControlModule(ctx: HarnessContext, actions: ControlActions
       if (!ctx.options.testControls) {
         throw new HttpError(404, 'not-found', 'test controls are off (start the harness with --test-controls)');
       }
+      guardControl(req, res, ctx.options.controlOrigins);
       if (action === undefined || action === 'faults') {
         requireMethod(req, 'GET');
         sendJson(res, 200, { faults });

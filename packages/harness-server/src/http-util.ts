@@ -14,6 +14,13 @@ export class HttpError extends Error {
   }
 }
 
+/** The client closed the connection before its request body was complete: nobody is left to answer. */
+export class ClientAbortedError extends HttpError {
+  constructor(received: number, declared: string | undefined) {
+    super(400, 'client-aborted', `the client closed the connection mid-body (${received} of ${declared ?? 'unknown'} bytes received)`);
+  }
+}
+
 /** A CORS preflight (`OPTIONS`) on a route: answered 204 with its allowed methods. */
 export class PreflightAnswer extends HttpError {
   constructor(allowed: readonly string[]) {
@@ -91,7 +98,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on('end', () => (overflow ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
+    // Node reports a client that went away mid-body as an `aborted` error: that is the client's doing, not ours.
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      reject(req.readableAborted || error.code === 'ECONNRESET' ? new ClientAbortedError(size, req.headers['content-length']) : error),
+    );
   });
 }
 

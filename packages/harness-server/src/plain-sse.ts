@@ -12,18 +12,43 @@ export const DEFAULT_SSE_RETRY_MS = 1000;
 
 /**
  * Plain CFML-style SSE (seed 004): `GET /sse/{channel}[?mode=queue][&retry=ms]` streams messages,
- * `POST /sse/{channel}` (JSON `{"message","event"?}` or form `message=`) appends one.
+ * `POST /sse/{channel}` (JSON `{"message","event"?}` or form `message=`) appends one, `GET /sse`
+ * lists the channels.
+ *
+ * Channels are made on demand, so they are bounded: at most `sseMaxChannels` (a new one replaces the
+ * least recently used channel without an open stream, or is refused with 503 when every one has a
+ * stream), `sseChannelBytes` kept per channel, and a channel with no stream and no post for
+ * `sseChannelIdleMs` is removed with its log.
  */
 export function createPlainSseModule(ctx: HarnessContext): HarnessModule {
+  const { sseMaxChannels, sseChannelBytes, sseChannelIdleMs } = ctx.options;
+  /** In order of last use: a Map iterates in insertion order, and a used channel is moved to the end. */
   const channels = new Map<string, SseChannel>();
+  const expire = () => {
+    if (sseChannelIdleMs <= 0) return;
+    const now = Date.now();
+    for (const [name, idle] of channels) if (idle.idleFor(sseChannelIdleMs, now)) channels.delete(name);
+  };
   const channel = (name: string) => {
     let found = channels.get(name);
-    if (!found) {
-      found = new SseChannel(name, (line) => ctx.log(line));
-      channels.set(name, found);
+    if (found) channels.delete(name);
+    else {
+      expire();
+      if (channels.size >= sseMaxChannels) {
+        const idle = [...channels.values()].find((candidate) => candidate.streams === 0);
+        if (!idle) {
+          throw new HttpError(503, 'too-many-channels', `the harness keeps at most ${sseMaxChannels} /sse channels and every one has an open stream`);
+        }
+        channels.delete(idle.name);
+        ctx.log(`sse ${idle.name}: removed (least recently used, no stream) to make room for ${name}`);
+      }
+      found = new SseChannel(name, (line) => ctx.log(line), sseChannelBytes);
     }
+    channels.set(name, found);
     return found;
   };
+  // Idle channels also go without traffic (at most one sweep interval late).
+  const sweeper = sseChannelIdleMs > 0 ? setInterval(expire, Math.min(sseChannelIdleMs, 60_000)).unref() : undefined;
   const open = new Set<SseStream>();
   // One ticker writes the comment heartbeat to every open stream (not a timer per stream): a stream
   // opened between two ticks gets its first comment sooner than `sseCommentMs`, never later.
@@ -43,11 +68,13 @@ export function createPlainSseModule(ctx: HarnessContext): HarnessModule {
     const retryMs = parseNonNegativeInt(url.searchParams.get('retry')) ?? DEFAULT_SSE_RETRY_MS;
     const lastEventId = parseNonNegativeInt(headerValue(req, 'last-event-id') ?? url.searchParams.get('lastEventId'));
 
+    // The channel first: a refusal (too many channels) is still a clean JSON answer.
+    const target = channel(name);
     const sse = openSseStream(ctx, req, res);
     if (!sse) return;
     sse.retry(retryMs);
-    if (mode === 'queue') channel(name).consume(sse);
-    else channel(name).subscribe(sse, lastEventId);
+    if (mode === 'queue') target.consume(sse);
+    else target.subscribe(sse, lastEventId);
 
     const { sseMaxAgeSeconds } = ctx.options;
     // A CFML page ends when its request times out; EventSource then reconnects with Last-Event-ID.
@@ -76,6 +103,13 @@ export function createPlainSseModule(ctx: HarnessContext): HarnessModule {
     async handleRequest(req, res, url) {
       const [root, name, ...rest] = pathSegments(url);
       if (root !== 'sse') return false;
+      if (name === undefined && req.method !== 'POST') {
+        requireMethod(req, 'GET');
+        expire();
+        const list = [...channels.values()].map((kept) => ({ name: kept.name, messages: kept.logged, bytes: kept.bytes, streams: kept.streams }));
+        sendJson(res, 200, { channels: list, limits: { channels: sseMaxChannels, bytesPerChannel: sseChannelBytes, idleMs: sseChannelIdleMs } });
+        return true;
+      }
       if (name === undefined || rest.length > 0) {
         throw new HttpError(404, 'not-found', 'plain SSE lives at /sse/{channel} (one path segment)');
       }
@@ -86,6 +120,7 @@ export function createPlainSseModule(ctx: HarnessContext): HarnessModule {
     },
     close() {
       clearInterval(heartbeat);
+      clearInterval(sweeper);
       for (const sse of [...open]) sse.end();
     },
   };

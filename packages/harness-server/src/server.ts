@@ -122,7 +122,10 @@ export async function startHarnessServer(options: HarnessOptions): Promise<Harne
   // Registered before socket.io attaches: Engine.IO keeps it for every path but its own.
   http.on('request', (req, res) => void handleRequest(req, res));
   http.on('connection', (socket) => tracker.track(socket));
-  http.on('clientError', (error, socket) => {
+  http.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // A connection closed mid-request ends the parser at EOF: not malformed, just gone (a request cut
+    // short mid-body is logged once, by its handler, as `client-aborted`).
+    if (error.code === 'HPE_INVALID_EOF_STATE' || error.code === 'ECONNRESET') return void socket.destroy();
     ctx.log(`malformed HTTP from a client: ${error.message}`);
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
     else socket.destroy();

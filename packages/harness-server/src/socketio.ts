@@ -31,7 +31,9 @@ export function attachSocketIo(ctx: HarnessContext, http: HttpServer): SocketIoS
     pingInterval: ctx.options.socketIoPingIntervalMs ?? 25_000,
     pingTimeout: ctx.options.socketIoPingTimeoutMs ?? 20_000,
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS },
-    cors: { origin: true, credentials: true },
+    // Any origin, no credentials (DESIGN.md): reflecting every Origin with credentials would let any page
+    // act with the user's cookies.
+    cors: { origin: '*' },
   });
   for (const listener of http.listeners('upgrade')) {
     if (!upgradeListenersBefore.has(listener)) http.off('upgrade', listener as (...args: unknown[]) => void);

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Peers, WsPeer, getJson, postJson, startTestHarness, wsUrl } from './helpers.js';
 import type { TestHarness } from './helpers.js';
@@ -61,6 +62,25 @@ describe('HTTP routing and bad input', () => {
     const result = await fetch(`${harness.url}/sse/x`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: 'x' });
     expect(result.status).toBe(415);
   });
+
+  it.each(['/rt', '/sse/abort', '/gateways/chat/messages', '/_control/drop'])(
+    'logs a client that went away mid-body on POST %s as client-aborted, never as a 500 of ours',
+    async (path) => {
+      // `expect: 100-continue`: the server answers 100 once it has parsed the headers and handed the
+      // request to its handler, so the body is cut short while the handler reads it, not before.
+      const before = harness.logs.length;
+      const socket = connect(harness.port, '127.0.0.1');
+      socket.write(`POST ${path} HTTP/1.1\r\nhost: h\r\nexpect: 100-continue\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n`);
+      await new Promise((continued) => socket.once('data', continued));
+      await new Promise((written) => socket.write('{"message":', written));
+      socket.destroy();
+      await expect.poll(() => harness.logs.filter((line) => line.includes(path))).toEqual([
+        expect.stringMatching(/→ 400 client-aborted: the client closed the connection mid-body \(11 of 1000 bytes received\)$/),
+      ]);
+      expect(harness.logs.slice(before).filter((line) => /500|internal|malformed/.test(line))).toEqual([]);
+      expect((await getJson(`${harness.url}/healthz`)).status).toBe(200);
+    },
+  );
 
   it('refuses a WebSocket upgrade on an unknown path with 404', async () => {
     const peer = peers.add(WsPeer.connect(wsUrl(harness.url, '/nowhere')));

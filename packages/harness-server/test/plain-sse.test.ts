@@ -71,7 +71,8 @@ describe('plain SSE (seed 004)', () => {
     expect((await post('bad', {})).status).toBe(400);
     expect((await post('bad', { message: 'x', event: 'a\nb' })).status).toBe(400);
     expect((await fetch(`${harness.url}/sse/bad?mode=sometimes`)).status).toBe(400);
-    expect((await fetch(`${harness.url}/sse/`)).status).toBe(404);
+    expect((await fetch(`${harness.url}/sse/`, { method: 'POST', body: '{"message":"x"}' })).status).toBe(404);
+    expect((await fetch(`${harness.url}/sse/a/b`)).status).toBe(404);
   });
 
   it('ends the response after sseMaxAgeSeconds and sends comment heartbeats meanwhile', async () => {

@@ -63,7 +63,7 @@ async function readJson(deps: PostDeps, req: IncomingMessage): Promise<unknown> 
   try {
     text = (await readBody(req, deps.maxBytes)).toString('utf8');
   } catch (error) {
-    if (!(error instanceof HttpError)) throw error;
+    if (!(error instanceof HttpError) || error.code !== 'too-large') throw error;
     throw new HttpError(error.status, error.code, `the body is over the frame limit of ${deps.maxBytes} bytes`, error.headers);
   }
   try {

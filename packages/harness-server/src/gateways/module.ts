@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HarnessContext, HarnessModule } from '../context.js';
+import { guardControl } from '../control-access.js';
 import { HttpError, pathSegments, readFields, requireMethod, sendJson } from '../http-util.js';
 import { rejectUpgrade } from '../upgrade-faults.js';
 import { Gateway, GatewayListenerError, GatewayNotRunningError } from './gateway.js';
@@ -77,6 +78,8 @@ export function createGatewayModule(ctx: HarnessContext, listeners: Readonly<Rec
         requireMethod(req, 'POST');
         await sendGatewayMessage(req, res, gateway);
       } else if ((LIFECYCLE_ACTIONS as readonly string[]).includes(action)) {
+        // Stopping a gateway is a control: no web page of another origin may do it.
+        guardControl(req, res, ctx.options.controlOrigins);
         requireMethod(req, 'POST');
         lifecycle(res, gateway, action as LifecycleAction);
       } else {
