@@ -6,7 +6,8 @@ import { chromiumArgs, chromiumPath } from './scripts/browser-path.mjs';
 // `wait.stdout` named groups put the ports into process.env for the specs.
 // UNISOCKET_SERVER_URL points the specs that need no fault injection at another server.
 // The harness runs with a 1 s heartbeat and a 1 s socket.io ping (black-hole detection within seconds)
-// and SSE responses that end after 3 s, as a CFML request timeout would.
+// and SSE responses that end after 3 s, as a CFML request timeout would. Pages served from 127.0.0.1
+// (the demo, on a port known only once it runs) may use its controls; no other origin may.
 const externalServer = process.env.UNISOCKET_SERVER_URL;
 
 const executablePath = chromiumPath();
@@ -52,7 +53,7 @@ export default defineConfig({
       : [
           {
             name: 'harness',
-            command: 'pnpm --silent --filter @unisocket/harness-server run start --port 0 --test-controls --sse-max-age 3 --heartbeat-ms 1000 --socketio-ping-interval-ms 1000 --socketio-ping-timeout-ms 1000 --quiet',
+            command: 'pnpm --silent --filter @unisocket/harness-server run start --port 0 --test-controls --control-origin "http://127.0.0.1:*" --sse-max-age 3 --heartbeat-ms 1000 --socketio-ping-interval-ms 1000 --socketio-ping-timeout-ms 1000 --quiet',
             wait: { stdout: /unisocket harness listening on http:\/\/[\d.]+:(?<unisocket_harness_port>\d+)/ },
             stdout: 'pipe' as const,
             timeout: 60_000,

@@ -40,17 +40,23 @@ process.on('SIGINT', () => (stopAll(), process.exit(0)));
 process.on('SIGTERM', () => (stopAll(), process.exit(0)));
 
 try {
-  const harnessUrl = await start(
-    ['--silent', '--filter', '@unisocket/harness-server', 'run', 'start', '--port', values['harness-port'], '--test-controls'],
-    /unisocket harness listening on (http:\/\/\S+)/,
-  );
+  // The page first: its origin is the only one (besides programs such as curl) that may use the
+  // harness's fault controls; any other page the user visits gets a 403 from them.
   const demoUrl = await start(
     ['--silent', '--filter', '@unisocket/demo-app', 'exec', 'vite', '--port', values.port, '--host', '127.0.0.1'],
     /Local:\s+(http:\/\/\S+)/,
   );
+  const demoOrigin = new URL(demoUrl);
+  const harnessUrl = await start(
+    [
+      ...['--silent', '--filter', '@unisocket/harness-server', 'run', 'start', '--port', values['harness-port'], '--test-controls'],
+      ...['--control-origin', demoOrigin.origin, '--control-origin', `http://localhost:${demoOrigin.port}`],
+    ],
+    /unisocket harness listening on (http:\/\/\S+)/,
+  );
   // `:` and `/` may stand unescaped in a query: the URL stays readable.
   const url = `${new URL(demoUrl).origin}/?server=${harnessUrl}`;
-  console.log(`\n  unisocket demo: open ${url}\n  (harness: ${harnessUrl}, with fault controls; Ctrl-C stops both)`);
+  console.log(`\n  unisocket demo: open ${url}\n  (harness: ${harnessUrl}, with fault controls for this page only; Ctrl-C stops both)`);
   console.log('  Try ?transport=auto|websocket|sse|socketio|gateway|cfml&room=lobby&nick=ada\n');
 } catch (error) {
   console.error(String(error));

@@ -26,7 +26,7 @@ function start(config: DemoConfig): void {
   layout.show(config);
   try {
     session = startChat(config, tuning, store, layout.members);
-    detach = layout.attach(session, tuning);
+    detach = layout.attach(session, config, tuning);
   } catch (error) {
     session = undefined;
     detach = undefined;

@@ -217,6 +217,9 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
       attached = attempt;
       busy = undefined;
       outbox.requeue();
+      // Connection lost: what was sent but not confirmed waits again, and `outbox` says so (a new
+      // attempt sends it at once, and its flush reports).
+      if (!attempt) changed();
     },
     ready(input) {
       const asked = session.cursor.session !== undefined;

@@ -1,6 +1,6 @@
 import type { Client } from '@unisocket/client';
 import type { ChatMessage } from './messages.js';
-import { addOwn, errorText, markQueuedSending, notice, type ChatContext, type ChatSession } from './session.js';
+import { addOwn, errorText, markQueuedSending, markSendingQueued, notice, type ChatContext, type ChatSession } from './session.js';
 
 /** A `chat` broadcast: the sender's payload plus what the server adds (`from`, `room`, `at`). */
 interface ChatPayload {
@@ -35,7 +35,12 @@ export function startEventChat(client: Client, context: ChatContext, protocol: '
   let closed = false;
   let opened = false;
 
-  const join = (again: boolean) => {
+  /**
+   * `join` with an ack that lists the members. `first`: at start; `rejoin`: a new session on the
+   * server (it forgot our room); `refresh`: the same session resumed, joined again only to refresh
+   * the member list (joining the room one is in changes nothing on either server), silently.
+   */
+  const join = (why: 'first' | 'rejoin' | 'refresh') => {
     // Socket.IO's chat has no nicknames: the nick travels in each message instead.
     const args = protocol === 'envelope' ? [config.room, config.nick] : [config.room];
     client
@@ -45,7 +50,7 @@ export function startEventChat(client: Client, context: ChatContext, protocol: '
         if (!isRecord(answer)) return;
         const { members } = answer;
         if (isStrings(members) || typeof members === 'number') context.members(members);
-        notice(store, `${again ? 'Rejoined' : 'You joined'} #${config.room} as ${config.nick}`);
+        if (why !== 'refresh') notice(store, `${why === 'rejoin' ? 'Rejoined' : 'You joined'} #${config.room} as ${config.nick}`);
       })
       .catch((error: unknown) => closed || notice(store, `Could not join #${config.room}: ${errorText(error)}`));
   };
@@ -64,15 +69,20 @@ export function startEventChat(client: Client, context: ChatContext, protocol: '
       if (isStrings(event.members)) context.members(event.members);
       if (typeof event.nick === 'string' && event.nick !== config.nick) notice(store, `${event.nick} ${event.joined ? 'joined' : 'left'}`);
     }),
-    client.lifecycle.on('open', ({ resumed }) => {
+    client.lifecycle.on('open', ({ resumed, recovered }) => {
       markQueuedSending(store);
       // A new session on the server (it could not resume ours, or the client was closed and connected
-      // again) has forgotten our room. The first open sends the join queued at start.
-      if (opened && !resumed) join(true);
+      // again) has forgotten our room. A resumed one after an outage rejoins only to refresh the
+      // members: who came and went meanwhile (Socket.IO tells no presence at all, only the join's count).
+      // The first open sends the join queued at start; a carrier switch in place changes nothing.
+      if (opened && !resumed) join('rejoin');
+      else if (opened && recovered) join('refresh');
       opened = true;
     }),
+    // Lost: what was sent but not acknowledged waits in the outbox again, to be sent after reconnecting.
+    client.lifecycle.on('close', ({ terminal }) => terminal || markSendingQueued(store)),
   ];
-  join(false);
+  join('first');
 
   return {
     client,

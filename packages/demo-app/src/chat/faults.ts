@@ -18,10 +18,17 @@ export const FAULTS: readonly Fault[] = [
   { action: 'block-websocket', params: { mode: 'hang' }, label: 'Hang WebSocket', hint: 'Upgrades never answer and connections drop: auto mode starts SSE after the fallback delay.', thenDrop: true },
   { action: 'blackhole', label: 'Black-hole', hint: 'Connections go silent without closing: the heartbeat deadline catches it.' },
   { action: 'restart', params: { downMs: '3000' }, label: 'Restart server', hint: 'The server is down for 3 s: type messages meanwhile and watch them queue.' },
-  { action: 'reset', label: 'Reset faults', hint: 'Every fault off.' },
+  {
+    action: 'reset',
+    label: 'Reset faults',
+    hint: 'Every fault off. A page that fell back to SSE stays there until the client probes WebSocket again (Re-probe, in the connection panel).',
+  },
 ];
 
-/** True when the server answers `GET /_control/faults` (the harness started with `--test-controls`). */
+/**
+ * True when the server answers `GET /_control/faults` to this page: the harness started with
+ * `--test-controls` and this page's origin among its `--control-origin`s.
+ */
 export async function faultControlsAvailable(server: string): Promise<boolean> {
   try {
     const response = await fetch(`${server}/_control/faults`, { cache: 'no-store' });
@@ -31,19 +38,27 @@ export async function faultControlsAvailable(server: string): Promise<boolean> {
   }
 }
 
-async function post(url: string, body?: unknown): Promise<unknown> {
-  // text/plain keeps it a simple request (no CORS preflight); the harness reads it as JSON.
-  const response = await fetch(url, body === undefined ? { method: 'POST' } : { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(body) });
+/** POSTs `body` (as JSON), answers the JSON answer; throws on an error status. */
+async function post(url: string, body: unknown, contentType: 'application/json' | 'text/plain'): Promise<unknown> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body: JSON.stringify(body) });
   const answer: unknown = await response.json().catch(() => undefined);
   if (!response.ok) throw new Error(`HTTP ${response.status} ${JSON.stringify(answer)}`);
   return answer;
 }
 
+/**
+ * A control: JSON, so the browser asks the harness first (a CORS preflight), which says yes only to
+ * the demo page's origin (`--control-origin`, set by `pnpm demo`).
+ */
+const control = (server: string, action: string, params: Record<string, string> = {}) => post(`${server}/_control/${action}`, params, 'application/json');
+
 export async function injectFault(server: string, fault: Fault): Promise<unknown> {
-  const query = new URLSearchParams(fault.params).toString();
-  const answer = await post(`${server}/_control/${fault.action}${query ? `?${query}` : ''}`);
-  return fault.thenDrop ? post(`${server}/_control/drop`) : answer;
+  const answer = await control(server, fault.action, fault.params);
+  return fault.thenDrop ? control(server, 'drop') : answer;
 }
+
+/** An app's own upstream: `text/plain` JSON, a simple request (no preflight), as the client's SSE POSTs. */
+const push = (url: string, body: unknown) => post(url, body, 'text/plain');
 
 /**
  * Sends `text` from the server side, as a backend would: sendGatewayMessage for a Lucee gateway, a
@@ -53,12 +68,12 @@ export function pushFromServer(config: DemoConfig, text: string): Promise<unknow
   const room = encodeURIComponent(config.room);
   switch (config.transport) {
     case 'gateway':
-      return post(`${config.server}/gateways/${room}/messages`, { message: text });
+      return push(`${config.server}/gateways/${room}/messages`, { message: text });
     case 'cfml':
-      return post(`${config.server}/sse/${room}`, { message: encodeLine('server', text) });
+      return push(`${config.server}/sse/${room}`, { message: encodeLine('server', text) });
     case 'socketio':
       return Promise.reject(new Error('the Socket.IO server has no HTTP push API'));
     default:
-      return post(`${config.server}/rt/push`, { name: 'chat', args: [{ text, nick: 'server' }], room: config.room });
+      return push(`${config.server}/rt/push`, { name: 'chat', args: [{ text, nick: 'server' }], room: config.room });
   }
 }

@@ -28,7 +28,7 @@ export interface MessageStore {
   readonly messages: readonly ChatMessage[];
   add(message: Omit<ChatMessage, 'id'>): ChatMessage;
   /** Changes a message and tells the listeners (no-op when nothing changed). */
-  update(message: ChatMessage, patch: Partial<Pick<ChatMessage, 'status' | 'at'>>): void;
+  update(message: ChatMessage, patch: Partial<Pick<ChatMessage, 'status' | 'at' | 'wasQueued'>>): void;
   clear(): void;
   subscribe(listener: (change: MessageChange) => void): () => void;
 }

@@ -26,7 +26,7 @@ export function notice(store: MessageStore, text: string): void {
   store.add({ kind: 'notice', nick: '', text, at: Date.now(), own: false });
 }
 
-/** Adds the page's own message, `sending` when connected and `queued` otherwise. */
+/** Adds the page's own message, `sending` when connected and `queued` otherwise (never after a final close: the composer is off then). */
 export function addOwn(client: Client, context: ChatContext, text: string): ChatMessage {
   const status: MessageStatus = client.state.status === 'open' ? 'sending' : 'queued';
   return context.store.add({ kind: 'chat', nick: context.config.nick, text, at: Date.now(), own: true, status, wasQueued: status === 'queued' });
@@ -35,6 +35,11 @@ export function addOwn(client: Client, context: ChatContext, text: string): Chat
 /** Once connected again, what waited in the outbox is on its way. */
 export function markQueuedSending(store: MessageStore): void {
   for (const message of store.messages) if (message.status === 'queued') store.update(message, { status: 'sending' });
+}
+
+/** The connection was lost: messages still waiting for their ack wait in the outbox again. */
+export function markSendingQueued(store: MessageStore): void {
+  for (const message of store.messages) if (message.status === 'sending') store.update(message, { status: 'queued', wasQueued: true });
 }
 
 export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -11,7 +11,8 @@ export interface Composer {
 /**
  * The message box. It stays usable while disconnected: what is typed then waits in the client's
  * outbox, and a banner says so until the connection is back and the messages went out. Once the
- * client gave up (closed), the banner says why and offers to connect again.
+ * client gave up (closed), nothing can be sent: the box is off, and the banner says why and offers
+ * to connect again.
  */
 export function createComposer(actions: { send(text: string): void; reconnect(): void }): Composer {
   const input = el('input', {
@@ -32,7 +33,7 @@ export function createComposer(actions: { send(text: string): void; reconnect():
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const text = input.value.trim();
-    if (!text) return;
+    if (!text || input.disabled) return;
     actions.send(text);
     input.value = '';
     input.focus();
@@ -40,14 +41,18 @@ export function createComposer(actions: { send(text: string): void; reconnect():
   return {
     element: el('div', { class: 'composer-wrap' }, [banner, form]),
     setConnection(state, queued) {
+      const closed = state.status === 'closed';
       banner.hidden = state.status === 'open';
       banner.dataset.state = state.status;
-      reconnect.hidden = state.status !== 'closed';
+      reconnect.hidden = !closed;
+      // Typed text stays in the box while closed: it can be sent after "Connect again".
+      input.disabled = button.disabled = closed;
+      input.placeholder = closed ? 'Disconnected: connect again to write' : 'Write a message…';
       const count = queued === 1 ? '1 message waits' : `${queued} messages wait`;
       setText(
         bannerText,
         state.status === 'closed'
-          ? `Disconnected for good (${state.reason}): messages cannot be sent.`
+          ? `Disconnected for good (${state.reason}): nothing can be sent until you connect again.`
           : queued
             ? `Offline: ${count} in the outbox and will be sent when the connection is back.`
             : 'Offline: what you send now waits in the outbox and goes out when the connection is back.',

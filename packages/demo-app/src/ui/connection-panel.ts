@@ -1,14 +1,25 @@
-import type { Client, ConnectionState } from '@unisocket/client';
+import type { Client, ConnectionState, TransportKind } from '@unisocket/client';
 import type { ChatProtocol } from '../chat/modes.js';
+import type { AttemptCounter } from '../chat/outage.js';
 import { clockTime, el, setText } from './dom.js';
+
+/** A better carrier the client probes again in the background while connected on a worse one. */
+export interface Reprobe {
+  better: TransportKind;
+  /** The client's `reprobeAfterMs`. */
+  afterMs: number;
+}
+
+/** Follows the client's state, its carrier (a Socket.IO upgrade included) and the attempt of this outage. */
+export type StateListener = (state: ConnectionState, outboxSize: number, attempt: number) => void;
 
 export interface ConnectionPanel {
   readonly element: HTMLElement;
   /** Follows `client` until the returned function is called. */
-  attach(client: Client, protocol: ChatProtocol): () => void;
+  attach(client: Client, protocol: ChatProtocol, attempts: AttemptCounter, reprobe?: Reprobe): () => void;
   setRtt(ms: number | undefined): void;
-  /** Called on every state change (the page styles itself by the state). */
-  onState(listener: (state: ConnectionState, outboxSize: number) => void): void;
+  /** Called on every state change, carrier change and retry (the page styles itself by the state). */
+  onState(listener: StateListener): void;
 }
 
 const ROWS = [
@@ -18,6 +29,7 @@ const ROWS = [
   ['endpoint', 'Endpoint'],
   ['attempt', 'Attempt'],
   ['retry', 'Next retry in'],
+  ['reprobe', 'Re-probe'],
   ['rtt', 'Round trip'],
   ['outbox', 'Outbox'],
   ['error', 'Last error'],
@@ -27,9 +39,9 @@ type Row = (typeof ROWS)[number][0];
 const seconds = (ms: number): string => `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
 
 /**
- * The live connection panel: state, transport, endpoint, attempt, next retry countdown, round trip,
- * outbox size and last error, all from the client's lifecycle channel, so fallback and reconnection
- * can be watched as they happen.
+ * The live connection panel: state, transport, endpoint, attempt, next retry countdown, the re-probe
+ * of the better carrier, round trip, outbox size and last error, all from the client's lifecycle
+ * channel, so fallback and reconnection can be watched as they happen.
  */
 export function createConnectionPanel(): ConnectionPanel {
   const values = {} as Record<Row, HTMLElement>;
@@ -38,7 +50,7 @@ export function createConnectionPanel(): ConnectionPanel {
     values[key] = el('dd', { text: '—', testid: `conn-${key}` });
     list.append(el('div', { class: `fact fact-${key}` }, [el('dt', { text: label }), values[key]]));
   }
-  const stateListeners: ((state: ConnectionState, outboxSize: number) => void)[] = [];
+  const stateListeners: StateListener[] = [];
   const element = el('section', { class: 'card connection', attrs: { 'aria-labelledby': 'connection-title' } }, [
     el('h2', { text: 'Connection', attrs: { id: 'connection-title' } }),
     list,
@@ -49,10 +61,11 @@ export function createConnectionPanel(): ConnectionPanel {
     element,
     setRtt: (ms) => set('rtt', ms === undefined ? '—' : `${ms} ms`),
     onState: (listener) => void stateListeners.push(listener),
-    attach(client, protocol) {
+    attach(client, protocol, attempts, reprobe) {
       let retryAt: number | undefined;
       let outboxSize = 0;
       let ticker: ReturnType<typeof setInterval> | undefined;
+      const notify = () => stateListeners.forEach((listener) => listener(client.state, outboxSize, attempts.attempt));
 
       const showRetry = () => {
         if (retryAt === undefined) return set('retry', '—');
@@ -74,7 +87,7 @@ export function createConnectionPanel(): ConnectionPanel {
           stopTicker();
           showRetry();
         }
-        stateListeners.forEach((listener) => listener(state, outboxSize));
+        notify();
       };
 
       set('protocol', protocol);
@@ -82,24 +95,28 @@ export function createConnectionPanel(): ConnectionPanel {
       set('outbox', '0');
       set('rtt', protocol === 'raw' ? 'n/a (raw: no acks)' : '—');
       showState(client.state);
+      const stopReprobe = reprobe ? followReprobe(client, reprobe, (text) => set('reprobe', text)) : (set('reprobe', 'n/a (one carrier)'), () => {});
       const unsubscribe = [
         client.lifecycle.on('state', ({ to }) => showState(to)),
-        client.lifecycle.on('reconnecting', ({ attempt, delayMs }) => {
-          set('attempt', String(attempt));
+        client.lifecycle.on('reconnecting', ({ delayMs }) => {
+          set('attempt', String(attempts.attempt));
           retryAt = performance.now() + delayMs;
           showRetry();
           ticker ??= setInterval(showRetry, 100);
           // The state stays `reconnecting` from one attempt to the next: the attempt number changes.
-          stateListeners.forEach((listener) => listener(client.state, outboxSize));
+          notify();
         }),
         client.lifecycle.on('open', ({ endpoint, transport }) => {
           set('transport', transport);
           set('endpoint', endpoint);
+          // A Socket.IO session upgraded in place changes its carrier without a state change: one truth
+          // for the header and the panel.
+          notify();
         }),
         client.lifecycle.on('outbox', ({ size, bytes }) => {
           outboxSize = size;
           set('outbox', size ? `${size} waiting (${bytes} B)` : '0');
-          stateListeners.forEach((listener) => listener(client.state, outboxSize));
+          notify();
         }),
         client.lifecycle.on('error', ({ error }) => set('error', `${clockTime(Date.now())} ${error.code}: ${error.message}`)),
         // A stream the server ended on purpose (CFML request timeout) is routine, not an error.
@@ -107,8 +124,56 @@ export function createConnectionPanel(): ConnectionPanel {
       ];
       return () => {
         stopTicker();
+        stopReprobe();
         unsubscribe.forEach((stop) => stop());
       };
     },
+  };
+}
+
+/**
+ * While connected on a worse carrier, the client probes the better one again after `reprobeAfterMs`,
+ * twice as long after each probe that failed (up to 32×), and says nothing until one succeeds. So the
+ * page shows when the next probe is due, as the client plans it: after "Reset faults" a page that
+ * fell back to SSE stays there until then, and now it says why.
+ */
+const MIN_STABLE_MS = 1500;
+
+function followReprobe(client: Client, { better, afterMs }: Reprobe, show: (text: string) => void): () => void {
+  let delayMs = afterMs;
+  let probeAt: number | undefined;
+  const render = () => {
+    if (client.state.status !== 'open') return show('—');
+    if (probeAt === undefined) return show(`none: on ${better}, the best`);
+    const left = probeAt - performance.now();
+    // Past due and still here: that probe failed; the client waits twice as long for the next one.
+    if (left < -2000) {
+      delayMs = Math.min(delayMs * 2, afterMs * 32);
+      probeAt = performance.now() + delayMs;
+    }
+    show(left > 0 ? `${better} in ${Math.ceil(left / 1000)} s` : `probing ${better}…`);
+  };
+  const ticker = setInterval(render, 1000);
+  let openedAt = 0;
+  const stops = [
+    client.lifecycle.on('open', ({ transport }) => {
+      openedAt = performance.now();
+      probeAt = transport === better ? undefined : openedAt + delayMs;
+      if (transport === better) delayMs = afterMs;
+      render();
+    }),
+    // A connection that dies young (the client's `minStableMs`, 1.5 s by default) doubles the wait too.
+    client.lifecycle.on('close', ({ terminal }) => {
+      if (!terminal && performance.now() - openedAt < MIN_STABLE_MS) delayMs = Math.min(delayMs * 2, afterMs * 32);
+    }),
+    client.lifecycle.on('state', ({ to }) => {
+      if (to.status === 'connecting') delayMs = afterMs;
+      render();
+    }),
+  ];
+  render();
+  return () => {
+    clearInterval(ticker);
+    stops.forEach((stop) => stop());
   };
 }

@@ -1,14 +1,19 @@
 import type { Client } from '@unisocket/client';
+import { reasonText, type AttemptCounter } from '../chat/outage.js';
 import { clockTime, el } from './dom.js';
 
 export interface EventLog {
   readonly element: HTMLElement;
-  attach(client: Client): () => void;
+  attach(client: Client, attempts: AttemptCounter): () => void;
 }
 
 const LIMIT = 60;
 
-/** The lifecycle channel as a readable list, newest first: fallbacks, reconnects, errors. */
+/**
+ * The lifecycle channel as a readable list, newest first: one line per thing that happened. While
+ * reconnecting, the endpoints that failed in a round (each a `fallback` event) are folded into that
+ * round's retry line instead of a line each; a failure while the browser is offline reads "offline".
+ */
 export function createEventLog(): EventLog {
   const list = el('ol', { class: 'event-log', testid: 'event-log', attrs: { 'aria-label': 'Connection events' } });
   const add = (kind: string, text: string) => {
@@ -26,18 +31,46 @@ export function createEventLog(): EventLog {
   ]);
   return {
     element,
-    attach(client) {
+    attach(client, attempts) {
       list.replaceChildren();
       const { lifecycle } = client;
+      /** Endpoints that failed in the running round, while reconnecting, and the one tried after them. */
+      let failedInRound: string[] = [];
+      let triedLast = '';
+      let tookOver = false;
+      /** The round's failures: every endpoint with its reason, or just the reason with one endpoint. */
+      const failures = (reason: string) => {
+        const text = failedInRound.length ? [...failedInRound, `${triedLast} ${reasonText(reason)}`].join(', ') : reasonText(reason);
+        failedInRound = [];
+        return text;
+      };
       const unsubscribe = [
-        lifecycle.on('state', ({ to, reason }) => add('state', `${to.status} (${reason})`)),
+        // `open`, `reconnecting` and `close` say more about those states than the state change itself.
+        lifecycle.on('state', ({ to, reason }) => to.status === 'connecting' && add('state', `connecting (${reason})`)),
         // Resumed without a lost connection: the session moved to another carrier in place (Socket.IO's upgrade).
-        lifecycle.on('open', ({ endpoint, transport, resumed, recovered }) =>
-          add('open', resumed && !recovered ? `${endpoint}: same session, now over ${transport}` : `${endpoint}${resumed ? ', session resumed' : ''}${recovered ? ', recovered' : ''}`),
+        lifecycle.on('open', ({ endpoint, transport, resumed, recovered }) => {
+          // The re-probe's take-over was said by its `fallback` line, which comes first.
+          if (tookOver) return void (tookOver = false);
+          add(
+            'open',
+            resumed && !recovered
+              ? `${endpoint}: same session, now over ${transport}`
+              : `${endpoint}${resumed ? ', session resumed' : ''}${recovered ? ', recovered' : ''}${failedInRound.length ? ` (after ${failedInRound.splice(0).join(', ')})` : ''}`,
+          );
+        }),
+        lifecycle.on('fallback', ({ from, to, reason }) => {
+          if (client.state.status === 'reconnecting') {
+            failedInRound.push(`${from.split(' ')[0]} ${reason === 'fallback-delay' ? 'no answer yet' : reasonText(reason)}`);
+            triedLast = to.split(' ')[0] ?? to;
+          } else if (reason === 'upgrade') {
+            tookOver = true;
+            add('fallback', `${to} took over from ${from}, same session (re-probe)`);
+          } else add('fallback', `${from} → ${to} (${reasonText(reason)})`);
+        }),
+        lifecycle.on('reconnecting', ({ delayMs, reason }) =>
+          add('reconnecting', `attempt ${attempts.attempt} in ${Math.round(delayMs)} ms (${failures(reason)})`),
         ),
-        lifecycle.on('fallback', ({ from, to, reason }) => add('fallback', `${from} → ${to} (${reason})`)),
-        lifecycle.on('reconnecting', ({ attempt, delayMs, reason }) => add('reconnecting', `attempt ${attempt} in ${Math.round(delayMs)} ms (${reason})`)),
-        lifecycle.on('close', ({ reason, terminal }) => add('close', `${reason}${terminal ? ', for good' : ''}`)),
+        lifecycle.on('close', ({ reason, terminal }) => add('close', terminal ? `${reasonText(reason)}, for good` : `lost (${reasonText(reason)})`)),
         lifecycle.on('error', ({ error }) => add('error', `${error.code}: ${error.message}`)),
         lifecycle.on('gap', () => add('gap', 'the server could not resume the session: messages may be missing')),
       ];

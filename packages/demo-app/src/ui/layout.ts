@@ -1,6 +1,7 @@
 import type { ConnectionState } from '@unisocket/client';
 import type { MessageStore } from '../chat/messages.js';
 import { modeInfo } from '../chat/modes.js';
+import { countAttempts } from '../chat/outage.js';
 import { startRttProbe } from '../chat/rtt.js';
 import { errorText, notice, type ChatContext, type ChatSession } from '../chat/session.js';
 import type { DemoConfig, Tuning } from '../config.js';
@@ -19,7 +20,7 @@ export interface Layout {
   /** Shows `config` in the titles and the forms. */
   show(config: DemoConfig): void;
   /** Follows a running chat until the returned function is called. */
-  attach(session: ChatSession, tuning: Tuning): () => void;
+  attach(session: ChatSession, config: DemoConfig, tuning: Tuning): () => void;
   /** The chat could not start. */
   fail(error: unknown): void;
 }
@@ -41,7 +42,9 @@ export function createLayout(
   store: MessageStore,
   actions: { send(text: string): void; reconnect(): void; apply(config: DemoConfig): void },
 ): Layout {
-  const pill = el('span', { class: 'pill', testid: 'status-pill', attrs: { role: 'status', 'aria-live': 'polite' } });
+  // The text in its own span: on a narrow screen it is cut with an ellipsis rather than past the edge.
+  const pillText = el('span', { class: 'pill-text' });
+  const pill = el('span', { class: 'pill', testid: 'status-pill', attrs: { role: 'status', 'aria-live': 'polite' } }, [pillText]);
   const title = el('h1', { class: 'room-title', testid: 'room-title', attrs: { id: 'room-title' } });
   const subtitle = el('p', { class: 'room-sub', testid: 'room-sub' });
   const composer = createComposer(actions);
@@ -71,15 +74,15 @@ export function createLayout(
   const queuedCount = () => store.messages.filter((message) => message.status === 'queued').length;
   const refreshComposer = () => composer.setConnection(connection, queuedCount());
   store.subscribe(refreshComposer);
-  panel.onState((state) => {
+  panel.onState((state, _outbox, attempt) => {
     connection = state;
     root.dataset.state = state.status;
     setText(
-      pill,
+      pillText,
       state.status === 'open'
         ? `${PILL_TEXT.open} · ${state.transport}`
-        : state.status === 'reconnecting'
-          ? `Reconnecting · attempt ${state.attempt}`
+        : state.status === 'reconnecting' && attempt > 0
+          ? `Reconnecting · attempt ${attempt}`
           : PILL_TEXT[state.status],
     );
     pill.dataset.state = state.status;
@@ -98,9 +101,13 @@ export function createLayout(
       faults.set(config);
       people.set(mode.protocol === 'raw' ? undefined : []);
     },
-    attach(session, tuning) {
+    attach(session, config, tuning) {
       const { client, protocol } = session;
-      const stops = [panel.attach(client, protocol), log.attach(client)];
+      // First, so the views read this outage's attempt when their own listeners run.
+      const attempts = countAttempts(client);
+      // `connect(url)` races WebSocket and SSE; on SSE it probes WebSocket again now and then.
+      const reprobe = config.transport === 'auto' ? { better: 'websocket' as const, afterMs: tuning.reprobeAfterMs ?? 60_000 } : undefined;
+      const stops = [attempts.stop, panel.attach(client, protocol, attempts, reprobe), log.attach(client, attempts)];
       if (protocol !== 'raw') stops.push(startRttProbe(client, tuning.rttIntervalMs, panel.setRtt));
       // Focus the message box on wide screens; on a phone that would pop the keyboard up at once.
       if (matchMedia('(min-width: 760px)').matches) composer.focus();
@@ -109,7 +116,7 @@ export function createLayout(
     fail(error) {
       notice(store, `Cannot start: ${errorText(error)}`);
       root.dataset.state = 'closed';
-      setText(pill, PILL_TEXT.closed);
+      setText(pillText, PILL_TEXT.closed);
     },
   };
 }

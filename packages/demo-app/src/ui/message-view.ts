@@ -41,8 +41,8 @@ function update(item: HTMLLIElement, message: ChatMessage): void {
   if (message.status) {
     item.dataset.status = message.status;
     const status = item.querySelector('.msg-status');
-    // A message that waited in the outbox says so once it went out: queued turned into sent.
-    const waited = message.wasQueued && message.status !== 'queued' ? ' · waited offline' : '';
+    // A message that waited in the outbox says so once it went out (sent or delivered), not when it failed.
+    const waited = message.wasQueued && (message.status === 'sent' || message.status === 'delivered') ? ' · waited offline' : '';
     if (status) setText(status, STATUS_TEXT[message.status] + waited);
   }
   if (message.wasQueued) item.dataset.wasQueued = 'true';

@@ -72,9 +72,10 @@ describe('the outbox report', () => {
     client.emit('sent at once');
     expect(of('outbox')).toEqual([]);
     ws.last!.drop();
+    // The first was never confirmed: it waits to go out again, and the outbox says so at once.
+    expect(of('outbox')).toEqual([{ size: 1, bytes: expect.any(Number) as number }]);
     client.emit('waits');
-    // The first was never confirmed: it waits to go out again too.
-    expect(of('outbox')).toEqual([{ size: 2, bytes: expect.any(Number) as number }]);
+    expect(of('outbox').map(({ size }) => size)).toEqual([1, 2]);
     clock.advance(5000);
     open(ws.last, { resumed: true });
     await flush();

@@ -1,0 +1,147 @@
+import { expect, needsFaultControls, test, uniqueRoom } from './fixtures.js';
+
+// The demo page as a person meets it: each rough edge once found in a browser, checked in one,
+// with a screenshot where it is about what the page looks like.
+
+test('Socket.IO: the header and the panel name the same carrier after the upgrade to WebSocket', async ({ openChat }, testInfo) => {
+  const ann = await openChat({ transport: 'socketio', room: uniqueRoom('upgrade'), nick: 'ann' });
+  // The polling session upgrades in place: no state change, only a lifecycle `open` with the new carrier.
+  await expect(ann.field('transport')).toHaveText('websocket');
+  await expect(ann.page.getByTestId('status-pill')).toHaveText('Connected · websocket');
+  await ann.screenshot(testInfo, 'socketio-upgraded');
+});
+
+test('each outage counts its attempts from 1, one log line per retry, and offline reads "offline"', async ({ openChat, harness }, testInfo) => {
+  needsFaultControls();
+  // A long fallback delay: while the harness is down both carriers are refused at once anyway.
+  const ann = await openChat({ transport: 'auto', room: uniqueRoom('attempts'), nick: 'ann', query: { fallbackDelayMs: '3000' } });
+  await ann.expectOpen('websocket');
+  // Two outages less than `backoff.stableAfterMs` (5 s) apart: the client's own count goes on (its
+  // backoff does), the page's starts again at 1.
+  for (const outage of [1, 2]) {
+    await harness.control('restart', { downMs: '1500' });
+    await expect.poll(async () => (await ann.events('reconnecting')).length, { message: `outage ${outage} retries` }).toBeGreaterThanOrEqual(outage * 2);
+    await ann.expectOpen();
+    // Newest first: the last retry of this outage is attempt 2 or later, its first one attempt 1.
+    const retries = await ann.events('reconnecting');
+    const lost = (await ann.events('close')).length;
+    expect(lost).toBe(outage);
+    expect(retries.at(-1)).toMatch(/^attempt 1 in \d+ ms \(network\)$/);
+    expect(retries.filter((line) => line.startsWith('attempt 1 ')), 'each outage starts at attempt 1').toHaveLength(outage);
+  }
+  // While reconnecting, the endpoints a round tried are on its retry line, not a fallback line each.
+  expect(await ann.events('reconnecting')).toContainEqual(expect.stringMatching(/\(websocket refused, sse refused\)$/));
+  expect((await ann.events('fallback')).filter((line) => /\((refused|offline)\)$/.test(line))).toEqual([]);
+
+  const before = (await ann.events('reconnecting')).length;
+  await ann.context.setOffline(true);
+  await expect(ann.page.getByTestId('status-pill')).toHaveText(/^Reconnecting · attempt \d+$/);
+  await expect.poll(async () => (await ann.events('reconnecting')).length - before).toBeGreaterThanOrEqual(3);
+  // Newest first: the lines of this outage, the loss's own line (a network error) aside.
+  const offline = (await ann.events('reconnecting')).slice(0, -before - 1);
+  expect(offline.filter((line) => !/\((websocket (offline|no answer yet), )?(sse )?offline\)$/.test(line))).toEqual([]);
+  await ann.screenshot(testInfo, 'event-log-offline');
+  await ann.context.setOffline(false);
+  await ann.expectOpen();
+});
+
+test('at 360 px the reconnecting pill stays inside the screen', async ({ openChat }, testInfo) => {
+  const ann = await openChat({ transport: 'auto', room: uniqueRoom('narrow'), nick: 'a-rather-long-nick', viewport: { width: 360, height: 740 } });
+  await ann.expectOpen('websocket');
+  await ann.context.setOffline(true);
+  // Two digits: the longest text the pill has in practice.
+  await expect(ann.page.getByTestId('status-pill')).toHaveText(/^Reconnecting · attempt \d\d+$/, { timeout: 20_000 });
+  const box = await ann.page.getByTestId('status-pill').boundingBox();
+  expect(box!.x + box!.width).toBeLessThanOrEqual(360);
+  expect(await ann.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await ann.screenshot(testInfo, 'pill-360px-reconnecting');
+  await ann.context.setOffline(false);
+});
+
+test('over SSE a message typed offline shows as queued at once, and the outbox counts it', async ({ openChat }) => {
+  const ann = await openChat({ transport: 'sse', room: uniqueRoom('sse-queued'), nick: 'ann' });
+  await ann.expectOpen('sse');
+  await ann.expectJoined();
+  await ann.context.setOffline(true);
+  // Still `open` for a moment (Chromium keeps a stream open when it goes offline): the POST fails,
+  // the message waits in the outbox again, and both the message and the panel say so.
+  await ann.send('typed offline');
+  await expect(ann.message('typed offline')).toHaveAttribute('data-status', 'queued');
+  await expect(ann.field('outbox')).toHaveText(/^1 waiting \(\d+ B\)$/);
+  await ann.context.setOffline(false);
+  await expect(ann.message('typed offline').getByTestId('message-status')).toHaveText('delivered ✓✓ · waited offline');
+  await expect(ann.field('outbox')).toHaveText('0');
+});
+
+test('closed for good: the composer is off, and a message that never went out says only "not sent"', async ({ openChat, harness }, testInfo) => {
+  needsFaultControls();
+  const ann = await openChat({ transport: 'sse', room: uniqueRoom('closed'), nick: 'ann' });
+  await ann.expectOpen('sse');
+  await ann.expectJoined();
+  await ann.context.setOffline(true);
+  await ann.send('waits, then the server says stop');
+  await expect(ann.message('waits, then the server says stop')).toHaveAttribute('data-status', 'queued');
+  // SSE 204: the server says "stop", a terminal close.
+  await harness.control('sse-status', { status: '204' });
+  await ann.context.setOffline(false);
+  await ann.expectState('closed');
+  await expect(ann.message('waits, then the server says stop').getByTestId('message-status')).toHaveText('not sent ⚠');
+  await expect(ann.page.getByTestId('composer-input')).toBeDisabled();
+  await expect(ann.page.getByTestId('composer-send')).toBeDisabled();
+  await expect(ann.page.getByTestId('offline-banner')).toContainText('Disconnected for good (no-content)');
+  await expect(ann.page.getByTestId('notice').filter({ hasText: 'call connect() first' })).toHaveCount(0);
+  await ann.screenshot(testInfo, 'closed-composer-off');
+
+  await harness.control('reset');
+  await ann.page.getByTestId('reconnect').click();
+  await ann.expectOpen('sse');
+  await expect(ann.page.getByTestId('composer-input')).toBeEnabled();
+});
+
+test('the member count is fresh after a reconnect (Socket.IO tells only a count, at join)', async ({ openChat, harness }) => {
+  needsFaultControls();
+  const room = uniqueRoom('members');
+  const ann = await openChat({ transport: 'socketio', room, nick: 'ann' });
+  await ann.expectOpen();
+  await ann.expectJoined();
+  await expect(ann.page.getByTestId('members-summary')).toHaveText(/^1 in the room/);
+  const ben = await openChat({ transport: 'socketio', room, nick: 'ben' });
+  await ben.expectJoined();
+  // Ann's page learns nothing of Ben until it asks again: after the next reconnect it does.
+  await harness.control('drop');
+  await expect.poll(async () => (await ann.events('close')).length).toBe(1);
+  await ann.expectOpen();
+  await expect(ann.page.getByTestId('members-summary')).toHaveText(/^2 in the room/);
+});
+
+test('after Reset faults a page on SSE says when it probes WebSocket again, then moves back', async ({ openChat }, testInfo) => {
+  needsFaultControls();
+  // The re-probe waits 4 s, or 8 s when the refused connection died young (the client doubles it then).
+  test.setTimeout(60_000);
+  const ann = await openChat({ transport: 'auto', room: uniqueRoom('reprobe'), nick: 'ann', query: { reprobeAfterMs: '4000' } });
+  await ann.expectOpen('websocket');
+  await expect(ann.field('reprobe')).toHaveText('none: on websocket, the best');
+  // The page's own fault buttons: JSON requests, allowed for the demo page's origin alone.
+  await ann.page.getByRole('button', { name: 'Refuse WebSocket' }).click();
+  await ann.expectOpen('sse');
+  await ann.page.getByRole('button', { name: 'Reset faults' }).click();
+  await expect(ann.page.getByTestId('fault-result')).toContainText('stays there until the client probes WebSocket again');
+  await expect(ann.field('reprobe')).toHaveText(/^websocket in \d+ s$/);
+  await ann.screenshot(testInfo, 'reprobe-countdown');
+  await ann.expectOpen('websocket', 30_000);
+  await expect(ann.field('reprobe')).toHaveText('none: on websocket, the best');
+  expect(await ann.events('fallback')).toContainEqual(expect.stringMatching(/^websocket .* took over from sse .*, same session \(re-probe\)$/));
+});
+
+test('the page loads without a 404: a favicon is there', async ({ openChat }) => {
+  const missing: string[] = [];
+  const ann = await openChat({ transport: 'websocket', room: uniqueRoom('favicon'), nick: 'ann' });
+  ann.page.on('response', (response) => response.status() === 404 && missing.push(response.url()));
+  await ann.page.reload();
+  await ann.expectOpen('websocket');
+  const icon = await ann.page.locator('link[rel=icon]').evaluate((link) => (link as HTMLLinkElement).href);
+  const answer = await ann.page.request.get(icon);
+  expect(answer.status()).toBe(200);
+  expect(answer.headers()['content-type']).toContain('image/svg+xml');
+  expect(missing).toEqual([]);
+});
