@@ -127,6 +127,7 @@ test('after Reset faults a page on SSE says when it probes WebSocket again, then
   await ann.page.getByRole('button', { name: 'Reset faults' }).click();
   await expect(ann.page.getByTestId('fault-result')).toContainText('stays there until the client probes WebSocket again');
   await expect(ann.field('reprobe')).toHaveText(/^websocket in \d+ s$/);
+  await ann.field('reprobe').scrollIntoViewIfNeeded();
   await ann.screenshot(testInfo, 'reprobe-countdown');
   await ann.expectOpen('websocket', 30_000);
   await expect(ann.field('reprobe')).toHaveText('none: on websocket, the best');

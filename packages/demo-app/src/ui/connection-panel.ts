@@ -81,7 +81,7 @@ export function createConnectionPanel(): ConnectionPanel {
         element.dataset.state = state.status;
         set('transport', client.transport ?? '—');
         set('endpoint', state.status === 'open' ? state.endpoint : (client.endpoint?.label ?? '—'));
-        if (state.status === 'open') set('attempt', '—');
+        if (state.status !== 'reconnecting') set('attempt', '—');
         if (state.status !== 'reconnecting') {
           retryAt = undefined;
           stopTicker();

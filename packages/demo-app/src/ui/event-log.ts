@@ -34,16 +34,22 @@ export function createEventLog(): EventLog {
     attach(client, attempts) {
       list.replaceChildren();
       const { lifecycle } = client;
-      /** Endpoints that failed in the running round, while reconnecting, and the one tried after them. */
-      let failedInRound: string[] = [];
-      let triedLast = '';
-      let tookOver = false;
-      /** The round's failures: every endpoint with its reason, or just the reason with one endpoint. */
+      /**
+       * The running round's fallbacks, while reconnecting: a round that fails is one line (its retry,
+       * naming what each endpoint did); one that succeeds on a later endpoint shows its fallbacks
+       * before the `open`, since they decided the carrier.
+       */
+      let round: { from: string; to: string; reason: string }[] = [];
+      const kind = (label: string) => label.split(' ')[0] ?? label;
+      const why = (reason: string) => (reason === 'fallback-delay' ? 'no answer yet' : reasonText(reason));
+      /** The failed round's endpoints with their reasons, or just the reason with one endpoint. */
       const failures = (reason: string) => {
-        const text = failedInRound.length ? [...failedInRound, `${triedLast} ${reasonText(reason)}`].join(', ') : reasonText(reason);
-        failedInRound = [];
+        const last = round.at(-1);
+        const text = last ? [...round.map(({ from, reason: failed }) => `${kind(from)} ${why(failed)}`), `${kind(last.to)} ${reasonText(reason)}`].join(', ') : reasonText(reason);
+        round = [];
         return text;
       };
+      let tookOver = false;
       const unsubscribe = [
         // `open`, `reconnecting` and `close` say more about those states than the state change itself.
         lifecycle.on('state', ({ to, reason }) => to.status === 'connecting' && add('state', `connecting (${reason})`)),
@@ -51,18 +57,17 @@ export function createEventLog(): EventLog {
         lifecycle.on('open', ({ endpoint, transport, resumed, recovered }) => {
           // The re-probe's take-over was said by its `fallback` line, which comes first.
           if (tookOver) return void (tookOver = false);
+          for (const { from, to, reason } of round.splice(0)) add('fallback', `${from} → ${to} (${reasonText(reason)})`);
           add(
             'open',
             resumed && !recovered
               ? `${endpoint}: same session, now over ${transport}`
-              : `${endpoint}${resumed ? ', session resumed' : ''}${recovered ? ', recovered' : ''}${failedInRound.length ? ` (after ${failedInRound.splice(0).join(', ')})` : ''}`,
+              : `${endpoint}${resumed ? ', session resumed' : ''}${recovered ? ', recovered' : ''}`,
           );
         }),
         lifecycle.on('fallback', ({ from, to, reason }) => {
-          if (client.state.status === 'reconnecting') {
-            failedInRound.push(`${from.split(' ')[0]} ${reason === 'fallback-delay' ? 'no answer yet' : reasonText(reason)}`);
-            triedLast = to.split(' ')[0] ?? to;
-          } else if (reason === 'upgrade') {
+          if (client.state.status === 'reconnecting') round.push({ from, to, reason });
+          else if (reason === 'upgrade') {
             tookOver = true;
             add('fallback', `${to} took over from ${from}, same session (re-probe)`);
           } else add('fallback', `${from} → ${to} (${reasonText(reason)})`);
