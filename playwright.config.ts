@@ -68,5 +68,14 @@ export default defineConfig({
       timeout: 120_000,
       gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 2000 },
     },
+    // The React and Vue examples, built and served like the demo (e2e/examples.spec.ts).
+    ...(['react', 'vue'] as const).map((example) => ({
+      name: `${example}-example`,
+      command: `pnpm --silent --filter @unisocket/example-${example} run preview:e2e`,
+      wait: { stdout: new RegExp(`${example}-example listening on http://[\\w.]+:(?<unisocket_example_${example}_port>\\d+)`) },
+      stdout: 'pipe' as const,
+      timeout: 120_000,
+      gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 2000 },
+    })),
   ],
 });

@@ -20,5 +20,15 @@ export function demoUrl(query: Record<string, string> = {}): string {
   return url.href;
 }
 
+/** The built example app (`examples/react`, `examples/vue`) with `query`, talking to the harness. */
+export function exampleUrl(example: 'react' | 'vue', query: Record<string, string> = {}): string {
+  const port = process.env[`UNISOCKET_EXAMPLE_${example.toUpperCase()}_PORT`];
+  if (!port) throw new Error(`UNISOCKET_EXAMPLE_${example.toUpperCase()}_PORT is not set: run the specs through playwright.config.ts`);
+  const url = new URL(`http://127.0.0.1:${port}/`);
+  url.searchParams.set('server', harnessUrl());
+  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+  return url.href;
+}
+
 /** True when the specs run against the bundled harness, whose /_control faults they may use. */
 export const hasFaultControls = !process.env.UNISOCKET_SERVER_URL;
