@@ -36,26 +36,29 @@ test('each outage counts its attempts from 1, one log line per retry, and offlin
   const before = (await ann.events('reconnecting')).length;
   await ann.context.setOffline(true);
   await expect(ann.page.getByTestId('status-pill')).toHaveText(/^Reconnecting · attempt \d+$/);
-  await expect.poll(async () => (await ann.events('reconnecting')).length - before).toBeGreaterThanOrEqual(3);
-  // Newest first: the lines of this outage, the loss's own line (a network error) aside.
-  const offline = (await ann.events('reconnecting')).slice(0, -before - 1);
+  await expect.poll(async () => (await ann.events('reconnecting')).length - before).toBeGreaterThanOrEqual(1);
+  // Newest first: the lines of this outage (however many retries the client makes while offline).
+  const offline = (await ann.events('reconnecting')).slice(0, -before);
   expect(offline.filter((line) => !/\((websocket (offline|no answer yet), )?(sse )?offline\)$/.test(line))).toEqual([]);
   await ann.screenshot(testInfo, 'event-log-offline');
   await ann.context.setOffline(false);
   await ann.expectOpen();
 });
 
-test('at 360 px the reconnecting pill stays inside the screen', async ({ openChat }, testInfo) => {
-  const ann = await openChat({ transport: 'auto', room: uniqueRoom('narrow'), nick: 'a-rather-long-nick', viewport: { width: 360, height: 740 } });
+test('at 360 px the reconnecting pill stays inside the screen', async ({ openChat, harness }, testInfo) => {
+  needsFaultControls();
+  // Retries 100 ms apart at most, against a server that refuses both carriers: the attempt count
+  // soon has two digits, the longest text the pill has in practice.
+  const ann = await openChat({ transport: 'auto', room: uniqueRoom('narrow'), nick: 'a-rather-long-nick', viewport: { width: 360, height: 740 }, query: { maxDelayMs: '100' } });
   await ann.expectOpen('websocket');
-  await ann.context.setOffline(true);
-  // Two digits: the longest text the pill has in practice.
+  await harness.control('block-websocket', { mode: 'refuse' });
+  await harness.control('sse-status', { status: '500' });
+  await harness.control('drop');
   await expect(ann.page.getByTestId('status-pill')).toHaveText(/^Reconnecting · attempt \d\d+$/, { timeout: 20_000 });
   const box = await ann.page.getByTestId('status-pill').boundingBox();
   expect(box!.x + box!.width).toBeLessThanOrEqual(360);
   expect(await ann.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   await ann.screenshot(testInfo, 'pill-360px-reconnecting');
-  await ann.context.setOffline(false);
 });
 
 test('over SSE a message typed offline shows as queued at once, and the outbox counts it', async ({ openChat }) => {
