@@ -1,4 +1,4 @@
-import { expect, needsFaultControls, test, uniqueRoom } from './fixtures.js';
+import { expect, needsFaultControls, test, uniqueRoom, type ChatPage, type OpenChatOptions } from './fixtures.js';
 
 // The demo page as a person meets it: each rough edge once found in a browser, checked in one,
 // with a screenshot where it is about what the page looks like.
@@ -61,15 +61,21 @@ test('at 360 px the reconnecting pill stays inside the screen', async ({ openCha
   await ann.screenshot(testInfo, 'pill-360px-reconnecting');
 });
 
-test('over SSE a message typed offline shows as queued at once, and the outbox counts it', async ({ openChat }) => {
-  const ann = await openChat({ transport: 'sse', room: uniqueRoom('sse-queued'), nick: 'ann' });
+/** Ann on SSE, joined, then offline: `text`, typed at once, is queued. */
+async function typedOfflineOverSse(openChat: (options: OpenChatOptions) => Promise<ChatPage>, room: string, text: string): Promise<ChatPage> {
+  const ann = await openChat({ transport: 'sse', room: uniqueRoom(room), nick: 'ann' });
   await ann.expectOpen('sse');
   await ann.expectJoined();
   await ann.context.setOffline(true);
   // Still `open` for a moment (Chromium keeps a stream open when it goes offline): the POST fails,
-  // the message waits in the outbox again, and both the message and the panel say so.
-  await ann.send('typed offline');
-  await expect(ann.message('typed offline')).toHaveAttribute('data-status', 'queued');
+  // the message waits in the outbox again, and the message says so.
+  await ann.send(text);
+  await expect(ann.message(text)).toHaveAttribute('data-status', 'queued');
+  return ann;
+}
+
+test('over SSE a message typed offline shows as queued at once, and the outbox counts it', async ({ openChat }) => {
+  const ann = await typedOfflineOverSse(openChat, 'sse-queued', 'typed offline');
   await expect(ann.field('outbox')).toHaveText(/^1 waiting \(\d+ B\)$/);
   await ann.context.setOffline(false);
   await expect(ann.message('typed offline').getByTestId('message-status')).toHaveText('delivered ✓✓ · waited offline');
@@ -78,12 +84,7 @@ test('over SSE a message typed offline shows as queued at once, and the outbox c
 
 test('closed for good: the composer is off, and a message that never went out says only "not sent"', async ({ openChat, harness }, testInfo) => {
   needsFaultControls();
-  const ann = await openChat({ transport: 'sse', room: uniqueRoom('closed'), nick: 'ann' });
-  await ann.expectOpen('sse');
-  await ann.expectJoined();
-  await ann.context.setOffline(true);
-  await ann.send('waits, then the server says stop');
-  await expect(ann.message('waits, then the server says stop')).toHaveAttribute('data-status', 'queued');
+  const ann = await typedOfflineOverSse(openChat, 'closed', 'waits, then the server says stop');
   // SSE 204: the server says "stop", a terminal close.
   await harness.control('sse-status', { status: '204' });
   await ann.context.setOffline(false);
