@@ -19,14 +19,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 // A 1 s heartbeat and socket.io ping (a dead link shows within seconds), SSE responses that end after
 // 3 s as a CFML request timeout would: the flags of playwright.config.ts's harness.
-const HARNESS_FLAGS = ['--port', '0', '--test-controls', '--sse-max-age', '3', '--heartbeat-ms', '1000'];
+const HARNESS_FLAGS = ['--port', '0', '--test-controls', '--control-origin', 'http://127.0.0.1:*', '--sse-max-age', '3', '--heartbeat-ms', '1000'];
 const SOCKETIO_FLAGS = ['--socketio-ping-interval-ms', '1000', '--socketio-ping-timeout-ms', '1000', '--quiet'];
 
 /** The harness and the built demo page, once both printed their ports. */
 function startServers() {
   return startTogether(async (running) => {
     const harness = launch('node', ['--import', 'tsx', 'packages/harness-server/src/cli.ts', ...HARNESS_FLAGS, ...SOCKETIO_FLAGS], { cwd: root });
-    const demo = launch('node', ['packages/demo-app/scripts/serve.mjs', '--port', '0'], { cwd: root });
+    const demo = launch('node', ['../../scripts/serve-app.mjs', '--name', 'demo', '--port', '0'], { cwd: `${root}packages/demo-app` });
     running.push(harness, demo);
     const [[, harnessPort], [, demoPort]] = await Promise.all([
       harness.waitFor(/unisocket harness listening on http:\/\/[\d.]+:(\d+)/, 30_000),
