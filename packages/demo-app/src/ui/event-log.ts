@@ -75,7 +75,7 @@ export function createEventLog(): EventLog {
         lifecycle.on('reconnecting', ({ delayMs, reason }) =>
           add('reconnecting', `attempt ${attempts.attempt} in ${Math.round(delayMs)} ms (${failures(reason)})`),
         ),
-        lifecycle.on('close', ({ reason, terminal }) => add('close', terminal ? `${reasonText(reason)}, for good` : `lost (${reasonText(reason)})`)),
+        lifecycle.on('close', ({ reason, terminal }) => add('close', `${reasonText(reason)}${terminal ? ', for good' : ''}`)),
         lifecycle.on('error', ({ error }) => add('error', `${error.code}: ${error.message}`)),
         lifecycle.on('gap', () => add('gap', 'the server could not resume the session: messages may be missing')),
       ];
