@@ -4,7 +4,7 @@
  *
  * `?server=http://127.0.0.1:8080&transport=auto|websocket|sse|socketio|gateway|cfml&room=lobby&nick=ada`
  * plus tuning knobs: `heartbeatTimeoutMs`, `fallbackDelayMs`, `connectTimeoutMs`, `maxDelayMs`
- * (backoff ceiling), `reprobeAfterMs`, `rttIntervalMs`.
+ * (backoff ceiling), `reprobeAfterMs`, `rttIntervalMs`, and `debug` (the client's trace on the console).
  */
 export const TRANSPORT_MODES = ['auto', 'websocket', 'sse', 'socketio', 'gateway', 'cfml'] as const;
 export type TransportMode = (typeof TRANSPORT_MODES)[number];
@@ -18,6 +18,8 @@ export interface Tuning {
   reprobeAfterMs?: number;
   /** How often the page measures the round trip with an `echo` request, in ms. @default 3000 */
   rttIntervalMs: number;
+  /** `?debug`: the client's `logger` writes its trace to the console. @default false */
+  debug?: boolean;
 }
 
 export interface DemoConfig {
@@ -63,7 +65,7 @@ export function readConfig(search: string, page: Location): { config: DemoConfig
   const room = cleanName(params.get('room'));
   const nick = cleanName(params.get('nick'));
   const server = (params.get('server') ?? `${page.protocol}//${page.hostname}:8080`).replace(/\/+$/, '');
-  const tuning: Tuning = { rttIntervalMs: 3000 };
+  const tuning: Tuning = { rttIntervalMs: 3000, debug: params.has('debug') };
   for (const key of TUNING_KEYS) {
     const value = positiveNumber(params.get(key));
     if (value !== undefined) tuning[key] = value;

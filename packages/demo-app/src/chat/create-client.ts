@@ -1,4 +1,4 @@
-import { connect, connectSocketIo, createClient, sse, websocket, type Client, type PolicyOptions } from '@unisocket/client';
+import { connect, connectSocketIo, createClient, createLogger, sse, websocket, type Client, type PolicyOptions } from '@unisocket/client';
 import type { DemoConfig, Tuning } from '../config.js';
 
 /** The connection policy the URL's tuning knobs ask for; everything else keeps the client's defaults. */
@@ -9,6 +9,7 @@ export function policyFrom(tuning: Tuning): PolicyOptions {
   if (tuning.connectTimeoutMs !== undefined) policy.connectTimeoutMs = tuning.connectTimeoutMs;
   if (tuning.maxDelayMs !== undefined) policy.backoff = { maxDelayMs: tuning.maxDelayMs, minDelayMs: Math.min(50, tuning.maxDelayMs) };
   if (tuning.reprobeAfterMs !== undefined) policy.reprobeAfterMs = tuning.reprobeAfterMs;
+  if (tuning.debug) policy.logger = createLogger();
   return policy;
 }
 

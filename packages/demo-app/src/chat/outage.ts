@@ -31,7 +31,13 @@ export function countAttempts(client: Client): AttemptCounter {
   };
 }
 
-/** A failure reason as a person would say it: a connection refused while the browser is offline is "offline". */
+/** Failures that are what being offline looks like from a page: nothing answers, or a send fails. */
+const OFFLINE_LOOKS_LIKE = new Set(['refused', 'network', 'send-failed', 'heartbeat-timeout', 'connect-timeout', 'timeout']);
+
+/**
+ * A failure reason as a person would say it: while the browser says it is offline, a refused
+ * connection (what Chromium reports for a WebSocket it could not open) or a failed send is "offline".
+ */
 export function reasonText(reason: string): string {
-  return typeof navigator !== 'undefined' && !navigator.onLine && (reason === 'refused' || reason === 'network') ? 'offline' : reason;
+  return typeof navigator !== 'undefined' && !navigator.onLine && OFFLINE_LOOKS_LIKE.has(reason) ? 'offline' : reason;
 }
