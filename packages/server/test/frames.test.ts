@@ -37,7 +37,7 @@ describe('envelope /rt over WebSocket', () => {
     await start();
     const { peer } = await ws();
     peer.send({ t: 'event', cid: 1, name: 'echo', args: ['hi', { n: 2 }], ack: true });
-    expect(await peer.frames.nextOf('ack')).toEqual({ t: 'ack', seq: 1, cid: 1, args: [['hi', { n: 2 }]] });
+    expect(await peer.frames.nextOf('ack')).toEqual({ t: 'ack', seq: 1, cid: 1, args: ['hi'] });
   });
 
   it('numbers every sequenced frame 1, 2, 3 … without gaps', async () => {

@@ -150,9 +150,9 @@ export async function helloSse(baseUrl: string, query = '', headers?: Record<str
   return { peer, welcome };
 }
 
-/** `POST /rt?token=T` with a body; resolves with status and parsed JSON. */
+/** `POST /rt?sessionToken=T` with a body; resolves with status and parsed JSON. */
 export async function postFrames(baseUrl: string, token: string | undefined, body: unknown): Promise<{ status: number; json: unknown }> {
-  const query = token === undefined ? '' : `?token=${encodeURIComponent(token)}`;
+  const query = token === undefined ? '' : `?sessionToken=${encodeURIComponent(token)}`;
   const response = await fetch(`${baseUrl}/rt${query}`, {
     method: 'POST',
     headers: { 'content-type': 'text/plain;charset=UTF-8' },
@@ -208,7 +208,7 @@ export async function startServer(options: ServerOptions<TestData> = {}): Promis
   }).attach(http);
   rt.on('error', (error) => errors.push(error));
   rt.on('connection', (socket) => {
-    socket.on('echo', (...args: unknown[]) => (args.length > 1 ? args : args[0]));
+    socket.on('echo', (first: unknown) => first);
     socket.on('join', async (room: unknown, nick?: unknown) => {
       if (typeof room !== 'string' || room === '') throw new EventError('bad-args', 'join(room, nick?)');
       if (typeof nick === 'string') socket.data.nick = nick;

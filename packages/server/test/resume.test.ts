@@ -62,7 +62,7 @@ describe('envelope resume', () => {
     expect(await push(server.url, { name: 'tick', args: ['while down'] })).toEqual({ status: 200, json: { delivered: 2 } });
 
     const socketAgain = await ws({ token: socket.welcome['token'], lastSeq: 0 });
-    const streamAgain = await sse(`&token=${String(stream.welcome['token'])}&lastSeq=0`);
+    const streamAgain = await sse(`&sessionToken=${String(stream.welcome['token'])}&lastSeq=0`);
     for (const peer of [socketAgain, streamAgain]) {
       expect(peer.welcome).toMatchObject({ resumed: true, seq: 1 });
       expect(await peer.peer.frames.next()).toMatchObject({ t: 'event', seq: 1, name: 'tick', args: ['while down'] });
@@ -78,7 +78,7 @@ describe('envelope resume', () => {
     first.peer.close();
     await push(server.url, { name: 'tick', args: [2] });
 
-    const second = await sse(`&token=${token}&lastSeq=1`);
+    const second = await sse(`&sessionToken=${token}&lastSeq=1`);
     expect(second.welcome).toMatchObject({ token, resumed: true, seq: 2 });
     await second.peer.frames.next(pushed);
     expect(ticks(second.peer.frames.all)).toEqual([[2, [2]]]);
@@ -105,11 +105,11 @@ describe('envelope resume', () => {
     byHeader.peer.close();
 
     // The header is newer than a stale query.
-    const stale = await sse(`&token=stale&lastSeq=0`, { 'last-event-id': lastId! });
+    const stale = await sse(`&sessionToken=stale&lastSeq=0`, { 'last-event-id': lastId! });
     expect(stale.welcome).toMatchObject({ token, resumed: true });
     stale.peer.close();
 
-    const bareSeq = await sse(`&token=${token}`, { 'last-event-id': '1' });
+    const bareSeq = await sse(`&sessionToken=${token}`, { 'last-event-id': '1' });
     expect(bareSeq.welcome).toMatchObject({ token, resumed: true });
     await bareSeq.peer.frames.next((frame) => pushed(frame) && frame['seq'] === 3);
     expect(ticks(bareSeq.peer.frames.all)).toEqual([
@@ -141,7 +141,7 @@ describe('envelope resume', () => {
     server = await startServer();
     const socket = await ws();
     const token = String(socket.welcome['token']);
-    const stream = await sse(`&token=${token}&lastSeq=0`);
+    const stream = await sse(`&sessionToken=${token}&lastSeq=0`);
     expect(stream.welcome).toMatchObject({ token, resumed: true });
     expect(await socket.peer.frames.next()).toMatchObject({ t: 'bye', code: 'replaced', retry: false });
     expect((await socket.peer.closed).code).toBe(1000);

@@ -5,7 +5,7 @@ import { isRecord, validateClientFrame } from '../protocol/frames.js';
 import { hashSecret, parseToken } from '../session/token.js';
 
 /**
- * `POST <path>?token=T`: a batch of client frames (a JSON array, or one object), processed in order;
+ * `POST <path>?sessionToken=T`: a batch of client frames (a JSON array, or one object), processed in order;
  * a bad element gets an `error` frame on the downstream and the rest still runs. Answers `{ rcid }`
  * once every event of the batch is claimed. The token is the credential: no `authenticate` here.
  */
@@ -17,8 +17,8 @@ export async function servePost(engine: Engine, request: IncomingMessage, respon
   } catch {
     throw new HttpError(400, 'bad-json', 'the body is not valid JSON');
   }
-  const token = url.searchParams.get('token');
-  if (token === null) throw new HttpError(400, 'bad-request', 'POST needs ?token=<token from welcome>');
+  const token = url.searchParams.get('sessionToken');
+  if (token === null) throw new HttpError(400, 'bad-request', 'POST needs ?sessionToken=<token from welcome>');
   const parsed = parseToken(token);
   const socket = parsed && engine.sockets.get(parsed.id);
   if (!socket || socket.secretHash !== hashSecret(parsed.secret)) {

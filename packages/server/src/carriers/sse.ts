@@ -23,7 +23,7 @@ export function parseSseRequest(url: URL, lastEventId: string | string[] | undef
   if (v !== null && v !== String(PROTOCOL_VERSION)) {
     throw new HttpError(400, 'unsupported-version', `protocol version ${v.slice(0, 10)} is not supported (only ${PROTOCOL_VERSION})`);
   }
-  let token = url.searchParams.get('token') ?? undefined;
+  let token = url.searchParams.get('sessionToken') ?? undefined;
   let lastSeq: number | undefined;
   const lastSeqParam = url.searchParams.get('lastSeq');
   if (lastSeqParam !== null) {
