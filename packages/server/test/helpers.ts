@@ -117,7 +117,7 @@ async function readEvents(response: Response, peer: SsePeer): Promise<void> {
   let buffer = '';
   let data: string[] = [];
   let id: string | undefined;
-  for await (const chunk of response.body) {
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
     buffer += decoder.decode(chunk as Uint8Array, { stream: true });
     const lines = buffer.split(/\r\n|\r|\n/);
     buffer = lines.pop() ?? '';
