@@ -5,8 +5,8 @@ import type { Adapter, AdapterNode, BroadcastTarget, FrameTail, ReleaseReason, R
 import { BroadcastOperator } from './broadcast.js';
 import type { Carrier } from './carriers/carrier.js';
 import { servePost } from './carriers/post.js';
-import { serveSse, type SseCarrier } from './carriers/sse.js';
-import { createWebSocketCarriers, rejectUpgrade, type WebSocketCarriers } from './carriers/websocket.js';
+import { serveSse } from './carriers/sse.js';
+import { createWebSocketCarriers, rejectUpgrade, type CarrierSocket, type WebSocketCarriers } from './carriers/websocket.js';
 import { AuthError } from './errors.js';
 import type { EventsMap } from './events.js';
 import { HttpError, requestUrl, sendHttpError } from './http/respond.js';
@@ -14,6 +14,7 @@ import type { ResolvedOptions } from './options.js';
 import { byeText } from './protocol/frames.js';
 import { ServerSocket, type AnyServerSocket, type DisconnectReason } from './session/socket.js';
 import { formatToken, hashSecret, newSecret, newSessionId, parseToken } from './session/token.js';
+import { Corking } from './util/corking.js';
 import { Listeners } from './util/listeners.js';
 import { andThen, attempt, settle } from './util/maybe.js';
 
@@ -36,9 +37,10 @@ export class Engine implements AdapterNode {
   readonly adapter: Adapter;
   /** Sessions owned by this node, attached or detached. */
   readonly sockets = new Map<string, AnyServerSocket>();
-  readonly sseCarriers = new Set<SseCarrier>();
   readonly listeners = new Listeners<ServerLifecycle<AnyServerSocket>>((error) => this.report(error));
   readonly reporter = (error: unknown) => this.report(error);
+  /** Holds every connection's writes of one turn back for one `writev` each. */
+  readonly corking = new Corking();
   closing = false;
   private readonly webSockets: WebSocketCarriers;
   private readonly ready: Promise<void> | undefined;
@@ -138,16 +140,17 @@ export class Engine implements AdapterNode {
   private attachNew(carrier: Carrier, data: unknown): void | Promise<void> {
     const id = newSessionId();
     const secret = newSecret();
-    const socket = new ServerSocket(this, id, hashSecret(secret), data ?? {}, false);
-    return andThen(this.adapter.create({ id, secretHash: socket.secretHash, data: socket.data }), () => {
+    const socket = new ServerSocket(this, id, hashSecret(secret), data, false);
+    return andThen(this.adapter.create({ id, secretHash: socket.secretHash, data }), () => {
       if (carrier.finished || this.closing) {
         // Nobody got the token: nobody can resume it.
         settle(attempt(() => this.adapter.end(id)), this.reporter);
+        carrier.finish(byeText('server-closing', 'the server is shutting down', true), 1001);
         return;
       }
       this.sockets.set(id, socket);
       socket.attach(carrier, formatToken(id, secret), false, 0, 0, []);
-      this.listeners.emit('connection', socket);
+      this.connected(socket);
     });
   }
 
@@ -160,13 +163,18 @@ export class Engine implements AdapterNode {
       this.sockets.set(resumed.id, socket);
     }
     if (resumed.rcid > socket.rcid) socket.rcid = resumed.rcid;
-    if (carrier.finished) {
+    if (carrier.finished || this.closing) {
+      carrier.finish(byeText('server-closing', 'the server is shutting down', true), 1001);
+      socket.carrier = carrier;
       socket.detach(carrier);
-      if (recovered) this.listeners.emit('connection', socket);
-      return;
-    }
-    socket.attach(carrier, token, true, resumed.seq, lastSeq, resumed.replay);
-    if (recovered) this.listeners.emit('connection', socket);
+    } else socket.attach(carrier, token, true, resumed.seq, lastSeq, resumed.replay);
+    if (recovered) this.connected(socket);
+  }
+
+  /** Tells the application; what its `connection` listeners put in `data` is saved for the other nodes. */
+  private connected(socket: AnyServerSocket): void {
+    this.listeners.emit('connection', socket);
+    socket.saveData();
   }
 
   /** The application ended a session. */
@@ -277,9 +285,10 @@ export class Engine implements AdapterNode {
 
   // ---- heartbeat and shutdown ----
 
+  /** One ticker for every connection: the sessions' carriers, and the sockets still waiting for `hello`. */
   private tick(): void {
-    for (const socket of this.webSockets.sockets) socket.heartbeat();
-    for (const carrier of this.sseCarriers) carrier.heartbeat();
+    for (const socket of this.sockets.values()) socket.carrier?.heartbeat();
+    this.webSockets.tick();
   }
 
   /**
@@ -296,14 +305,16 @@ export class Engine implements AdapterNode {
     this.closing = true;
     clearInterval(this.ticker);
     const bye = byeText('server-closing', 'the server is shutting down', true);
-    for (const socket of this.webSockets.sockets) socket.finish(socket.session ? bye : undefined, 1001);
-    for (const carrier of this.sseCarriers) carrier.finish(bye);
-    const closedSockets = [...this.webSockets.sockets].map((socket) => new Promise((done) => (socket.readyState === socket.CLOSED ? done(undefined) : socket.once('close', done))));
+    const carriers = [...this.sockets.values()].flatMap((socket) => (socket.carrier ? [socket.carrier] : []));
+    const webSockets = [...this.webSockets.pending, ...carriers.filter((carrier): carrier is CarrierSocket => carrier.kind === 'websocket')];
+    for (const carrier of carriers) carrier.finish(bye, 1001);
+    for (const socket of this.webSockets.pending) socket.finish(undefined, 1001);
+    const closedSockets = webSockets.map((socket) => new Promise((done) => (socket.readyState === socket.CLOSED ? done(undefined) : socket.once('close', done))));
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise((done) => (timer = setTimeout(done, this.options.closeGraceMs)));
     await Promise.race([Promise.all([...closedSockets, ...this.inflight]), grace]);
     clearTimeout(timer);
-    for (const socket of this.webSockets.sockets) socket.terminate();
+    for (const socket of webSockets) socket.terminate();
     for (const socket of [...this.sockets.values()]) this.drop(socket, 'server-closing');
     await this.webSockets.close();
     await this.adapter.close();

@@ -98,7 +98,10 @@ export class SseCarrier implements Carrier {
   private full(): boolean {
     if (this.stream.closed) return true;
     const queued = this.response.writableLength;
-    if (queued <= this.engine.options.maxBufferedBytes) return false;
+    if (queued <= this.engine.options.maxBufferedBytes) {
+      this.engine.corking.hold(this.response);
+      return false;
+    }
     this.engine.log(`SSE stream${this.session ? ` of session ${this.session.id}` : ''}: ${queued} bytes unsent (over ${this.engine.options.maxBufferedBytes}): slow consumer, cut`);
     this.response.destroy();
     return true;
@@ -114,11 +117,7 @@ export async function serveSse(engine: Engine, request: IncomingMessage, respons
   if (!stream) return; // the hook answered
   const carrier = new SseCarrier(engine, stream, response);
   stream.retry(engine.options.sseRetryMs);
-  engine.sseCarriers.add(carrier);
-  stream.onClose(() => {
-    engine.sseCarriers.delete(carrier);
-    carrier.session?.detach(carrier);
-  });
+  stream.onClose(() => carrier.session?.detach(carrier));
   engine.open(carrier, open.token, open.lastSeq, data);
 }
 

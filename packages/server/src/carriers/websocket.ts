@@ -5,6 +5,7 @@ import type { FrameTail } from '../adapters/adapter.js';
 import type { Engine } from '../engine.js';
 import { byeText, errorText, parseClientText, pingText, PROTOCOL_VERSION, sequencedText } from '../protocol/frames.js';
 import type { AnyServerSocket } from '../session/socket.js';
+import type { Corkable } from '../util/corking.js';
 import type { Carrier } from './carrier.js';
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 401: 'Unauthorized', 403: 'Forbidden', 500: 'Internal Server Error', 503: 'Service Unavailable' };
@@ -26,8 +27,10 @@ export function rejectUpgrade(socket: Duplex, status: number, code: string, mess
 export interface WebSocketCarriers {
   /** Completes an accepted upgrade; `data` is what `authenticate` answered. */
   accept(request: IncomingMessage, socket: Duplex, head: Buffer, data: unknown): void;
-  /** Every open socket, `hello` said or not. */
-  readonly sockets: ReadonlySet<CarrierSocket>;
+  /** Sockets without a session yet (before `hello`, or while it is answered); attached ones are the sessions'. */
+  readonly pending: ReadonlySet<CarrierSocket>;
+  /** Heartbeat tick of the pending sockets: one without `hello` since the last tick is dropped. */
+  tick(): void;
   close(): Promise<void>;
 }
 
@@ -37,13 +40,14 @@ export interface CarrierSocket extends WebSocket, Carrier {
 }
 
 /**
- * Builds the WebSocket carriers of one engine. An idle connection costs the `ws` socket and a Set entry:
- * the carrier fields live on the socket itself (a subclass `ws` instantiates through its `WebSocket`
- * option), and its listeners are shared by every socket (`ws` calls them with the socket as `this`).
+ * Builds the WebSocket carriers of one engine. An idle connection costs the `ws` socket and three
+ * fields on it: the carrier lives on the socket itself (a subclass `ws` instantiates through its
+ * `WebSocket` option), with no listener (its `emit` dispatches the events `ws` raises), and once it
+ * carries a session it is in no collection but the session's.
  */
 export function createWebSocketCarriers(engine: Engine): WebSocketCarriers {
   const { options } = engine;
-  const sockets = new Set<EngineSocket>();
+  const pending = new Set<EngineSocket>();
 
   class EngineSocket extends WebSocket implements Carrier {
     session: AnyServerSocket | undefined;
@@ -69,6 +73,8 @@ export function createWebSocketCarriers(engine: Engine): WebSocketCarriers {
         slowConsumer(this);
         return;
       }
+      // `_socket` is the upgraded TCP socket (internal to `ws`, stable since its first versions).
+      engine.corking.hold((this as unknown as { _socket: Corkable | null })._socket);
       this.send(text);
     }
 
@@ -98,6 +104,20 @@ export function createWebSocketCarriers(engine: Engine): WebSocketCarriers {
       this.closing = true;
       this.close(closeCode);
     }
+
+    /**
+     * `ws` raises its events through `emit`: handling them here costs nothing per socket, where four
+     * listeners would add an entry each to every socket's listener table. Listeners added anyway still run.
+     */
+    override emit(event: string | symbol, ...args: unknown[]): boolean {
+      if (event === 'message') handleMessage(this, args[0] as RawData, args[1] as boolean);
+      else if (event === 'pong') this.alive = true;
+      else if (event === 'close') {
+        pending.delete(this);
+        this.session?.detach(this);
+      } else if (event === 'error') engine.log(`websocket error${this.session ? ` (session ${this.session.id})` : ''}: ${(args[0] as Error).message}`);
+      return this.listenerCount(event) > 0 && super.emit(event, ...args);
+    }
   }
 
   function slowConsumer(socket: EngineSocket): void {
@@ -108,10 +128,6 @@ export function createWebSocketCarriers(engine: Engine): WebSocketCarriers {
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, clientTracking: false, WebSocket: EngineSocket });
-
-  function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
-    handleMessage(this as EngineSocket, data, isBinary);
-  }
 
   function handleMessage(socket: EngineSocket, data: RawData, isBinary: boolean): void {
     socket.alive = true;
@@ -142,33 +158,20 @@ export function createWebSocketCarriers(engine: Engine): WebSocketCarriers {
     engine.open(socket, frame.token, frame.lastSeq, auth);
   }
 
-  function onClose(this: WebSocket): void {
-    const socket = this as EngineSocket;
-    sockets.delete(socket);
-    socket.session?.detach(socket);
-  }
-
-  function onError(this: WebSocket, error: Error): void {
-    const { session } = this as EngineSocket;
-    engine.log(`websocket error${session ? ` (session ${session.id})` : ''}: ${error.message}`);
-  }
-
-  function onPong(this: WebSocket): void {
-    (this as EngineSocket).alive = true;
-  }
-
   return {
-    sockets,
+    pending,
     accept(request, socket, head, data) {
       wss.handleUpgrade(request, socket, head, (ws) => {
         const carrier = ws as EngineSocket;
         carrier.auth = data;
-        sockets.add(carrier);
-        carrier.on('error', onError);
-        carrier.on('close', onClose);
-        carrier.on('message', onMessage);
-        carrier.on('pong', onPong);
+        pending.add(carrier);
       });
+    },
+    tick() {
+      for (const socket of pending) {
+        if (socket.session) pending.delete(socket);
+        else socket.heartbeat();
+      }
     },
     async close() {
       await new Promise<void>((done) => wss.close(() => done()));

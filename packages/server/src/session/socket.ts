@@ -103,18 +103,35 @@ export class ServerSocket<In extends EventsMap = DefaultEvents, Out extends Even
   private queue: Promise<void> | undefined;
   private acks: Map<number, PendingAck> | undefined;
   private lastAckId = 0;
+  /** `data`, created when first read (most idle sessions of an app without `authenticate` never need it). */
+  private ownData: Data | undefined;
 
   constructor(
     private readonly engine: Engine,
     readonly id: string,
     readonly secretHash: string,
-    public data: Data,
+    data: unknown,
     readonly recovered: boolean,
     rcid = 0,
     rooms: readonly string[] = [],
   ) {
     this.rcid = rcid;
+    this.ownData = data as Data | undefined;
     if (rooms.length > 0) this.roomSet = new Set(rooms);
+  }
+
+  get data(): Data {
+    return (this.ownData ??= {} as Data);
+  }
+
+  set data(value: Data) {
+    this.ownData = value;
+  }
+
+  /** Saves `data` to the adapter (after `connection` and after each handler), for `fetchSessions` on every node. */
+  saveData(): void {
+    if (this.ownData === undefined || this.ended) return;
+    settle(attempt(() => this.engine.adapter.update(this.id, this.ownData)), this.engine.reporter);
   }
 
   get transport(): 'websocket' | 'sse' | undefined {
@@ -203,7 +220,7 @@ export class ServerSocket<In extends EventsMap = DefaultEvents, Out extends Even
   detach(carrier: Carrier): void {
     if (this.carrier !== carrier || this.ended) return;
     this.carrier = undefined;
-    settle(attempt(() => this.engine.adapter.detach(this.id, this.data)), this.engine.reporter);
+    settle(attempt(() => this.engine.adapter.detach(this.id, this.ownData)), this.engine.reporter);
     this.listeners?.emit('detach', { transport: carrier.kind });
   }
 
@@ -310,7 +327,7 @@ export class ServerSocket<In extends EventsMap = DefaultEvents, Out extends Even
 
   private answer(frame: ClientEventFrame, outcome: { args: unknown[] } | { error: ErrorBody }): void {
     if (this.ended) return;
-    settle(attempt(() => this.engine.adapter.update(this.id, this.data)), this.engine.reporter);
+    this.saveData();
     if (frame.ack) {
       let tail: FrameTail;
       try {
