@@ -1,6 +1,7 @@
 // The complete public API of @unisocket/server.
 
 export { Server } from './server.js';
+export { fastifyPlugin, type FastifyLike, type FastifyPlugin } from './integrations/fastify.js';
 export type { ServerOptions } from './options.js';
 export type { ServerLifecycle } from './engine.js';
 export type { Socket, SocketLifecycle, AckEmitter, DisconnectReason } from './session/socket.js';

@@ -90,11 +90,12 @@ export class Server<In extends EventsMap = DefaultEvents, Out extends EventsMap 
    * Serves the path on `http`: its requests there (before the server's other `request` listeners, such
    * as an Express or Connect app) and its WebSocket upgrades. An upgrade to another path is left to the
    * other `upgrade` listeners, or refused with 404 when there are none. `close()` undoes it.
+   * `{ requests: false }` takes the upgrades only (requests come through `middleware()` or a router).
    */
-  attach(http: HttpServer): this {
+  attach(http: HttpServer, options: { requests?: boolean } = {}): this {
     if (this.detachFromHttp) throw new Error('unisocket server: already attached to an HTTP server');
-    const previous = http.listeners('request') as RequestListener[];
-    http.removeAllListeners('request');
+    const previous = options.requests === false ? [] : (http.listeners('request') as RequestListener[]);
+    if (options.requests !== false) http.removeAllListeners('request');
     const onRequest: RequestListener = (request, response) => {
       if (this.handleRequest(request, response)) return;
       if (previous.length === 0) {
@@ -107,7 +108,7 @@ export class Server<In extends EventsMap = DefaultEvents, Out extends EventsMap 
       if (this.handleUpgrade(request, socket, head)) return;
       if (http.listenerCount('upgrade') === 1) rejectUpgrade(socket, 404, 'not-found', `no WebSocket endpoint at ${request.url ?? '/'}`);
     };
-    http.on('request', onRequest);
+    if (options.requests !== false) http.on('request', onRequest);
     http.on('upgrade', onUpgrade);
     this.detachFromHttp = () => {
       http.off('request', onRequest);
@@ -118,9 +119,9 @@ export class Server<In extends EventsMap = DefaultEvents, Out extends EventsMap 
   }
 
   /**
-   * Express / Connect middleware: serves the path (mounted or not: `app.use(rt.middleware())`), passes
-   * anything else to `next`. WebSocket upgrades never reach an Express app: `attach` the HTTP server too
-   * (or route them to `handleUpgrade`).
+   * Express 5 / Connect middleware: serves the path (mounted or not: `app.use(rt.middleware())`), passes
+   * anything else to `next`. Middleware before it runs first (cookies, sessions: what `authenticate`
+   * reads). WebSocket upgrades never reach an Express app: `rt.attach(httpServer, { requests: false })`.
    */
   middleware(): (request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void) => void {
     return (request, response, next) => {
