@@ -12,6 +12,7 @@ export type { AckResult, DefaultEvents, EventArgs, EventHandler, EventNames, Eve
 export type { CorsOptions } from './http/cors.js';
 export type { SseEvent, SseStream } from './carriers/sse-stream.js';
 export { PROTOCOL_VERSION } from './protocol/frames.js';
+export { rejectUpgrade } from './carriers/websocket.js';
 
 // Adapters
 export { memoryAdapter, MemoryAdapter, MemoryStore, type MemoryAdapterOptions } from './adapters/memory.js';

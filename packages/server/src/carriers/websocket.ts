@@ -8,9 +8,19 @@ import type { AnyServerSocket } from '../session/socket.js';
 import type { Corkable } from '../util/corking.js';
 import type { Carrier } from './carrier.js';
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 401: 'Unauthorized', 403: 'Forbidden', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
 
-/** Answers an upgrade with a plain HTTP error (JSON body) instead of 101, and closes the socket. */
+/**
+ * Answers a WebSocket upgrade with a plain HTTP error (JSON body `{"error":{"code","message"}}`)
+ * instead of 101, and closes the socket: for routers that refuse upgrades themselves.
+ */
 export function rejectUpgrade(socket: Duplex, status: number, code: string, message: string): void {
   if (!socket.writable) {
     socket.destroy();
