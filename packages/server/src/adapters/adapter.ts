@@ -95,7 +95,10 @@ export interface AdapterNode {
   readonly nodeId: string;
   /**
    * Frame `seq` of session `id`, owned by this node, is stored: send it if the session is attached.
-   * Called in `seq` order per session, once per frame.
+   * Called in `seq` order per session, once per frame. For a session this node just took over, only
+   * after its `resume` resolved, and only for frames after its `replay` (the server sends `welcome` and
+   * the replay first; an earlier `deliver` would find no session here yet and be lost to the client
+   * until its next resume).
    */
   deliver(id: string, seq: number, frame: FrameTail): void;
   /** Session `id`, owned by this node, is no longer its own (see `ReleaseReason`). */
