@@ -36,6 +36,14 @@ const published = readdirSync(join(root, 'packages'))
   .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
   .filter(({ manifest }) => !manifest.private);
 
+/** Packages for Node only: a browser app never imports them, so their types may name Node's modules. */
+const NODE_ONLY = new Set(['@unisocket/server']);
+
+/** The import specifiers of a package's exports map (`@unisocket/client`, `@unisocket/client/testing`). */
+function entriesOf({ manifest }) {
+  return Object.keys(manifest.exports ?? { '.': null }).map((subpath) => (subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`));
+}
+
 const work = mkdtempSync(join(tmpdir(), 'unisocket-packages-'));
 try {
   const tarballs = join(work, 'tarballs');
@@ -60,12 +68,13 @@ try {
 
   // An empty app with every tarball installed, as `npm install ./x.tgz` does it for a user.
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
-  const installed = step('npm install of the tarballs into an empty app', 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...packed], { cwd: app });
+  // @types/node as a server app has it (the server's types name node:http); the browser consumer below does without.
+  const installed = step('npm install of the tarballs into an empty app', 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '@types/node@^20.19', ...packed], {
+    cwd: app,
+  });
 
   if (installed) {
-    const entries = published.flatMap(({ manifest }) =>
-      Object.keys(manifest.exports ?? { '.': null }).map((subpath) => (subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`)),
-    );
+    const entries = published.flatMap(entriesOf);
     // Each entry's export names, through require() and through import(): the same, and not empty.
     writeFileSync(
       join(app, 'probe.cjs'),
@@ -97,20 +106,28 @@ const names = (module) => Object.keys(module).filter((key) => key !== 'default' 
     // Types as a TypeScript user meets them, with our TypeScript and the declarations compiled too.
     const typesDir = join(app, 'types');
     mkdirSync(typesDir);
-    const imports = entries.map((entry, index) => `import * as entry${index} from '${entry}';\nexport const used${index} = Object.keys(entry${index});`).join('\n');
-    const requires = entries.map((entry, index) => `import entry${index} = require('${entry}');\nexport const used${index} = Object.keys(entry${index});`).join('\n');
-    writeFileSync(join(typesDir, 'esm.mts'), imports);
-    writeFileSync(join(typesDir, 'cjs.cts'), requires);
-    writeFileSync(join(typesDir, 'bundler.ts'), imports);
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
-    const compilerOptions = { strict: true, noEmit: true, skipLibCheck: false, lib: ['ES2022', 'DOM'], types: [], target: 'ES2022' };
-    for (const [mode, files, options] of [
-      ['nodenext', ['esm.mts', 'cjs.cts'], { module: 'nodenext', moduleResolution: 'nodenext' }],
-      ['bundler', ['bundler.ts'], { module: 'esnext', moduleResolution: 'bundler' }],
-    ]) {
-      const config = join(typesDir, `tsconfig.${mode}.json`);
-      writeFileSync(config, JSON.stringify({ compilerOptions: { ...compilerOptions, ...options }, files }));
-      step(`types: a consumer compiles with module ${mode} (${files.join(', ')})`, process.execPath, [tsc, '-p', config], { cwd: typesDir });
+    // A browser app (no Node types) imports the browser packages; a Node app (with @types/node) imports every package.
+    const consumers = [
+      { platform: 'browser', types: [], entries: published.filter(({ manifest }) => !NODE_ONLY.has(manifest.name)).flatMap(entriesOf) },
+      { platform: 'node', types: ['node'], entries },
+    ];
+    for (const consumer of consumers) {
+      const { platform } = consumer;
+      const imports = consumer.entries.map((entry, index) => `import * as entry${index} from '${entry}';\nexport const used${index} = Object.keys(entry${index});`).join('\n');
+      const requires = consumer.entries.map((entry, index) => `import entry${index} = require('${entry}');\nexport const used${index} = Object.keys(entry${index});`).join('\n');
+      writeFileSync(join(typesDir, `${platform}-esm.mts`), imports);
+      writeFileSync(join(typesDir, `${platform}-cjs.cts`), requires);
+      writeFileSync(join(typesDir, `${platform}-bundler.ts`), imports);
+      const compilerOptions = { strict: true, noEmit: true, skipLibCheck: false, lib: ['ES2022', 'DOM'], types: consumer.types, target: 'ES2022' };
+      for (const [mode, files, options] of [
+        ['nodenext', [`${platform}-esm.mts`, `${platform}-cjs.cts`], { module: 'nodenext', moduleResolution: 'nodenext' }],
+        ['bundler', [`${platform}-bundler.ts`], { module: 'esnext', moduleResolution: 'bundler' }],
+      ]) {
+        const config = join(typesDir, `tsconfig.${platform}-${mode}.json`);
+        writeFileSync(config, JSON.stringify({ compilerOptions: { ...compilerOptions, ...options }, files }));
+        step(`types: a ${platform} app compiles ${consumer.entries.join(', ')} with module ${mode}`, process.execPath, [tsc, '-p', config], { cwd: typesDir });
+      }
     }
   }
 } finally {

@@ -18,7 +18,7 @@ interface BareFrame {
   cid?: number;
   name?: string;
   args?: unknown[];
-  session?: string;
+  token?: string;
 }
 
 /**
@@ -82,7 +82,7 @@ bench.peers['bare-sse'] = (harnessUrl) =>
     let cid = 0;
     const timer = setTimeout(() => reject(new Error('bare-sse: no welcome')), OPEN_TIMEOUT_MS);
     const post = (frame: object) =>
-      void fetch(`${harnessUrl}/rt?session=${encodeURIComponent(session)}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify([frame]) });
+      void fetch(`${harnessUrl}/rt?sessionToken=${encodeURIComponent(session)}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify([frame]) });
     const ask = (name: string, args: unknown[]) =>
       new Promise<unknown>((done) => {
         acks.set(++cid, done);
@@ -102,7 +102,7 @@ bench.peers['bare-sse'] = (harnessUrl) =>
     source.onmessage = (message) => {
       const frame = JSON.parse(message.data as string) as BareFrame;
       if (frame.t === 'welcome') {
-        session = frame.session ?? '';
+        session = frame.token ?? '';
         clearTimeout(timer);
         resolve(peer);
       } else {

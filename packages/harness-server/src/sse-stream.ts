@@ -1,23 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SseEvent, SseStream } from '@unisocket/server';
 import type { HarnessContext, SseFaults } from './context.js';
 
-/** One SSE event as written on the wire. */
-export interface SseEvent {
-  event?: string;
-  id?: string;
-  data: string;
-}
-
-/** A server-sent events response that honours the SSE faults (line endings, BOM, comments, first-byte delay). */
-export interface SseStream {
-  send(event: SseEvent): void;
-  comment(text: string): void;
-  retry(ms: number): void;
-  end(): void;
-  readonly closed: boolean;
-  /** Called once when the response ends, from either side. */
-  onClose(listener: () => void): void;
-}
+// The stream interface is the server's (`openSseStream` hook): the harness's fault-aware streams plug into it.
+export type { SseEvent, SseStream } from '@unisocket/server';
 
 /**
  * Opens an SSE response, or answers the configured `sse-status` fault instead and returns undefined.

@@ -1,31 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { rejectUpgrade } from '@unisocket/server';
 import type { HarnessContext } from './context.js';
 
+export { rejectUpgrade };
+
 const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  403: 'Forbidden',
-  404: 'Not Found',
-  503: 'Service Unavailable',
-};
-
-/** Answers an upgrade request with a plain HTTP error (JSON body) and closes the socket. */
-export function rejectUpgrade(socket: Duplex, status: number, code: string, message: string): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const body = JSON.stringify({ error: { code, message } });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
-      'connection: close\r\n' +
-      'content-type: application/json; charset=utf-8\r\n' +
-      `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
-}
-
 /**
  * Applies the `block-websocket` fault to an upgrade before any module sees it.
  * Answers true when the fault consumed the upgrade (refused, hung, or faked), false when the

@@ -36,7 +36,7 @@ describe('envelope chat application', () => {
     expect(await ann.peer.frames.next(ackOf(1))).toMatchObject({ args: [{ room: 'lobby', members: ['ann'] }] });
 
     const bob = await sse();
-    const bobSession = String(bob.welcome['session']);
+    const bobSession = String(bob.welcome['token']);
     await postFrames(server.url, bobSession, [{ t: 'event', cid: 1, name: 'join', args: ['lobby', 'bob'], ack: true }]);
     expect(await bob.peer.frames.next(ackOf(1))).toMatchObject({ args: [{ room: 'lobby', members: ['ann', 'bob'] }] });
     // The joiner hears its own presence (before its ack), then the others'.

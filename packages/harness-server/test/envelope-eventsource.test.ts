@@ -49,14 +49,14 @@ describe('envelope /rt with a native-style EventSource', () => {
     source.onmessage = (message) => frames.push(JSON.parse(message.data) as Frame);
 
     const welcome = await frames.nextOf('welcome');
-    const session = String(welcome['session']);
+    const session = String(welcome['token']);
     await push(server.url, { name: 'tick', args: [1] });
     await frames.nextOf('event');
     wire.cut();
     await push(server.url, { name: 'tick', args: [2] });
 
     const again = await frames.nextOf('welcome', 5000);
-    expect(again).toMatchObject({ session, resumed: true, seq: 2 });
+    expect(again).toMatchObject({ token: session, resumed: true, seq: 2 });
     expect(wire.lastEventIds).toEqual([undefined, `${session}:1`]);
     expect(await frames.nextOf('event')).toMatchObject({ seq: 2, name: 'tick', args: [2] });
   });

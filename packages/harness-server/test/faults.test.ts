@@ -172,7 +172,7 @@ describe('faults', () => {
     it('delay also holds back the envelope\'s JSON answers, errors included', async () => {
       await control(harness.url, 'delay', { firstByteMs: 300 });
       const started = Date.now();
-      const answer = await fetch(`${harness.url}/rt?session=none`, { method: 'POST', body: '[]' });
+      const answer = await fetch(`${harness.url}/rt?sessionToken=none`, { method: 'POST', body: '[]' });
       expect(answer.status).toBe(404);
       expect(await answer.json()).toMatchObject({ error: { code: 'unknown-session' } });
       expect(Date.now() - started).toBeGreaterThanOrEqual(290);

@@ -1,7 +1,7 @@
 import { ProtocolError } from '../core/errors.js';
 import type { Protocol, ProtocolInput } from './protocol.js';
 
-// The unisocket envelope protocol, version 1 (packages/harness-server/PROTOCOL.md): one JSON object
+// The unisocket envelope protocol, version 1 (packages/server/PROTOCOL.md): one JSON object
 // per frame, typed by `t`. Written for size: it is in the default bundle.
 
 const number = (value: unknown): number | undefined => (typeof value == 'number' ? value : undefined);
@@ -22,19 +22,20 @@ export const envelope: Protocol = {
   name: 'envelope',
   create({ kind, resume }) {
     const onSocket = kind == 'websocket';
-    // The session the server named in `welcome`; until then the one we ask to resume.
-    let session = resume?.session;
+    // The resume token of `welcome` (the cursor's `session`: a secret, never the public session id);
+    // until then the one we ask to resume with.
+    let token = resume?.session;
     let welcomed = false;
     const resumeSeq = Number(resume?.lastSeq);
-    const lastSeq = session != null && resumeSeq >= 0 ? resumeSeq : undefined;
+    const lastSeq = token != null && resumeSeq >= 0 ? resumeSeq : undefined;
     return {
       confirmOn: 'first-frame',
       supportsAcks: true,
       // `retry: 1000` on /rt is for native EventSources (PROTOCOL.md): it must not slow every reconnect.
       ignoresSseRetry: true,
-      connectParams: () => (onSocket ? {} : { v: '1', ...(session != null && { session }), ...(lastSeq != null && { lastSeq: `${lastSeq}` }) }),
-      upstreamParams: (): Record<string, string> => (welcomed ? { session: session! } : {}),
-      onOpen: () => (onSocket ? [stringify({ t: 'hello', v: 1, session, lastSeq })] : []),
+      connectParams: () => (onSocket ? {} : { v: '1', ...(token != null && { sessionToken: token }), ...(lastSeq != null && { lastSeq: `${lastSeq}` }) }),
+      upstreamParams: (): Record<string, string> => (welcomed ? { sessionToken: token! } : {}),
+      onOpen: () => (onSocket ? [stringify({ t: 'hello', v: 1, token, lastSeq })] : []),
       decode({ data }) {
         let f: Record<string, unknown>;
         try {
@@ -45,10 +46,10 @@ export const envelope: Protocol = {
         }
         switch (f.t) {
           case 'welcome':
-            if (typeof f.session != 'string' || typeof f.resumed != 'boolean') break;
-            session = f.session;
+            if (typeof f.token != 'string' || typeof f.resumed != 'boolean') break;
+            token = f.token;
             welcomed = true;
-            return [{ type: 'ready', resumed: f.resumed, session, heartbeatMs: number(f.hb), confirmedCid: number(f.rcid) }];
+            return [{ type: 'ready', resumed: f.resumed, session: token, heartbeatMs: number(f.hb), confirmedCid: number(f.rcid) }];
           case 'event':
             if (typeof f.name != 'string') break;
             return [{ type: 'event', name: f.name, args: array(f.args), seq: number(f.seq), ackId: number(f.ack) }];

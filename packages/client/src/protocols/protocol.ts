@@ -3,7 +3,7 @@ import type { InboundFrame, OutboundFrame, TransportKind } from '../transports/t
 
 /** Where a resumed session continues from; owned by the Connection, handed to each new codec. */
 export interface ResumeCursor {
-  /** Server session id (envelope) or Socket.IO pid. */
+  /** What resumes the session: the envelope's resume token, or Socket.IO's pid (both secrets, not the public id). */
   session?: string;
   /** Last delivered sequence id (envelope `seq`), or Socket.IO offset. */
   lastSeq?: number | string;

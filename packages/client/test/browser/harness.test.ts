@@ -34,7 +34,7 @@ function connectOverSse(): { client: Client; posts: Posted[] } {
 }
 
 describe('sse upstream against the real harness in a browser', () => {
-  it('POSTs what waited as one text/plain JSON batch, in order, with the session in the query', async () => {
+  it('POSTs what waited as one text/plain JSON batch, in order, with the session token in the query', async () => {
     const { client, posts } = connectOverSse();
     const heard: string[] = [];
     client.on('chat', (message: { text: string }) => heard.push(message.text));
@@ -46,7 +46,7 @@ describe('sse upstream against the real harness in a browser', () => {
     expect(client.state).toMatchObject({ status: 'open', transport: 'sse' });
     expect(posts).toHaveLength(1);
     expect(posts[0]!.contentType).toBe('text/plain;charset=UTF-8');
-    expect(posts[0]!.query.get('session')).toMatch(/.+/);
+    expect(posts[0]!.query.get('sessionToken')).toMatch(/.+/);
     expect(posts[0]!.body).toEqual([
       { t: 'event', cid: 1, name: 'join', args: [room] },
       { t: 'event', cid: 2, name: 'chat', args: [{ text: 'a' }] },
@@ -61,7 +61,7 @@ describe('sse upstream against the real harness in a browser', () => {
     await expect(client.emitWithAck('echo', 'again')).resolves.toBe('again');
     expect(client.state).toMatchObject({ status: 'open', transport: 'sse' });
     // One session: every POST names the session the stream opened.
-    expect(new Set(posts.map((post) => post.query.get('session'))).size).toBe(1);
+    expect(new Set(posts.map((post) => post.query.get('sessionToken'))).size).toBe(1);
     // A frame that went out alone is posted as itself, not as a batch of one.
     expect(posts.map((post) => post.body)).toEqual([
       { t: 'event', cid: 1, name: 'echo', args: ['round trip'], ack: true },

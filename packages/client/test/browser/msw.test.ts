@@ -129,7 +129,7 @@ describe.each(mswStreams)('sse upstream against %s in a browser', () => {
     let seq = 0;
     const posts: Posted[] = [];
     serveStream(() => {
-      stream.push(`id: S9:0\ndata: ${JSON.stringify({ t: 'welcome', v: 1, session: 'S9', resumed: false, seq: 0, rcid: 0, hb: 60_000 })}\n\n`);
+      stream.push(`id: S9:0\ndata: ${JSON.stringify({ t: 'welcome', v: 1, session: 'S9', token: 'S9.t', resumed: false, seq: 0, rcid: 0, hb: 60_000 })}\n\n`);
       return stream.response;
     });
     worker.use(
@@ -154,7 +154,7 @@ describe.each(mswStreams)('sse upstream against %s in a browser', () => {
     await vi.waitFor(() => expect(posts).toHaveLength(1));
     expect(client.state).toMatchObject({ status: 'open', transport: 'sse' });
     expect(posts[0]!.contentType).toBe('text/plain;charset=UTF-8');
-    expect(posts[0]!.query.get('session')).toBe('S9');
+    expect(posts[0]!.query.get('sessionToken')).toBe('S9.t');
     expect(posts[0]!.body).toEqual([
       { t: 'event', cid: 1, name: 'a', args: [1] },
       { t: 'event', cid: 2, name: 'b', args: [2] },
@@ -166,7 +166,7 @@ describe.each(mswStreams)('sse upstream against %s in a browser', () => {
     const { posts } = envelopeSession();
     const client = connectClient(sse('/__msw/sse'));
     await expect(client.emitWithAck('echo', 'round trip')).resolves.toBe('round trip');
-    expect(posts.map((p) => p.query.get('session'))).toEqual(['S9']);
+    expect(posts.map((p) => p.query.get('sessionToken'))).toEqual(['S9.t']);
   });
 });
 
@@ -213,7 +213,7 @@ describe('websocket against an msw ws.link in a browser', () => {
         client.addEventListener('message', ({ data }) => {
           const frame = JSON.parse(String(data)) as Record<string, unknown>;
           frames.push(frame);
-          if (frame.t === 'hello') client.send(JSON.stringify({ t: 'welcome', v: 1, session: 'W1', resumed: false, seq: 0, rcid: 0, hb: 60_000 }));
+          if (frame.t === 'hello') client.send(JSON.stringify({ t: 'welcome', v: 1, session: 'W1', token: 'W1.t', resumed: false, seq: 0, rcid: 0, hb: 60_000 }));
           if (frame.t === 'event') client.send(JSON.stringify({ t: 'ack', seq: 1, cid: frame.cid, args: frame.args }));
         });
       }),

@@ -1,109 +1,85 @@
-import { isRecord } from './frames.js';
-import type { EnvelopeErrorCode } from './frames.js';
-import type { EventOutcome, Session } from './session.js';
+import { EventError, type Server, type Socket } from '@unisocket/server';
 
-/** The body of `POST /rt/push`, validated. */
-export interface PushRequest {
-  name: string;
-  args: unknown[];
+/** Client → server events of the harness chat (PROTOCOL.md, "Harness application events"). */
+export interface ChatClientEvents {
+  echo(...args: unknown[]): unknown;
+  join(room: string, nick?: string): { room: string; members: string[] };
+  chat(message: { text: string; [field: string]: unknown }): { ok: boolean };
+  nick(nick: string): { nick: string };
+}
+
+/** Server → client events of the harness chat. */
+export interface ChatServerEvents {
+  presence(presence: { room: string; nick: string; joined: boolean; members: string[] }): void;
+  chat(message: { text: string; from: string; room: string; at: number; [field: string]: unknown }): void;
+  /** Anything `POST /rt/push` sends. */
+  [pushed: string]: (...args: any[]) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** What the chat keeps per session (`socket.data`). */
+export interface ChatData {
+  nick: string;
   room?: string;
 }
 
+export type ChatServer = Server<ChatClientEvents, ChatServerEvents, ChatData>;
+type ChatSocket = Socket<ChatClientEvents, ChatServerEvents, ChatData>;
+
 /**
- * The harness's small chat application on `/rt` (PROTOCOL.md, "Harness application events"):
- * `echo`, `join`, `chat`, `nick`, `presence`, and pushes from outside.
+ * The harness's small chat application on `/rt`, written against the public `@unisocket/server` API as
+ * any application would: `echo`, `join`, `chat`, `nick`, and `presence` when a session joins or leaves
+ * a room (leaving: a `join` elsewhere, or the session's end).
  */
-export class ChatApp {
-  /** Members per room, in join order. */
-  private readonly rooms = new Map<string, Set<Session>>();
+export function installChatApp(rt: ChatServer, now: () => number = Date.now): void {
+  let guests = 0;
 
-  constructor(
-    private readonly sessions: () => Iterable<Session>,
-    private readonly now: () => number = Date.now,
-  ) {}
+  const members = async (room: string) => (await rt.in(room).fetchSessions()).map((member) => (member.data as ChatData).nick);
 
-  /** Runs one client event; the outcome becomes the `ack` (or an `error` frame when no ack was asked for). */
-  handleEvent(session: Session, name: string, args: unknown[]): EventOutcome {
-    switch (name) {
-      case 'echo':
-        return { args };
-      case 'join':
-        return this.join(session, args);
-      case 'chat':
-        return this.chat(session, args);
-      case 'nick':
-        return this.setNick(session, args);
-      default:
-        return fail('unknown-event', `unknown event "${name.slice(0, 40)}"`);
-    }
-  }
-
-  /** `POST /rt/push`: emits to every session, or to one room; returns how many sessions got it. */
-  push(request: PushRequest): number {
-    const targets = request.room === undefined ? [...this.sessions()] : [...(this.rooms.get(request.room) ?? [])];
-    for (const target of targets) target.emit(request.name, request.args);
-    return targets.length;
-  }
-
-  /** The session is gone: it leaves its room, and the room hears `presence` `joined: false`. */
-  sessionEnded(session: Session): void {
-    this.leave(session);
-  }
-
-  private join(session: Session, args: unknown[]): EventOutcome {
-    const [room, nick] = args;
-    if (typeof room !== 'string' || room === '') return fail('bad-args', 'join needs a room name: join(room, nick?)');
-    if (nick !== undefined && (typeof nick !== 'string' || nick === '')) return fail('bad-args', 'join: nick must be a non-empty string');
-    if (nick !== undefined) session.nick = nick;
-    if (session.room !== room) {
-      this.leave(session);
-      const members = this.rooms.get(room) ?? new Set<Session>();
-      this.rooms.set(room, members);
-      members.add(session);
-      session.room = room;
-      this.broadcast(room, 'presence', { room, nick: session.nick, joined: true, members: this.memberNicks(room) });
-    }
-    return { args: [{ room, members: this.memberNicks(room) }] };
-  }
-
-  private chat(session: Session, args: unknown[]): EventOutcome {
-    const [payload] = args;
-    if (!isRecord(payload) || typeof payload['text'] !== 'string') return fail('bad-args', 'chat needs { text: string }');
-    const room = session.room;
-    if (room === undefined) return fail('not-in-room', 'join a room before chatting');
-    this.broadcast(room, 'chat', { ...payload, from: session.nick, room, at: this.now() });
-    return { args: [{ ok: true }] };
-  }
-
-  private setNick(session: Session, args: unknown[]): EventOutcome {
-    const [nick] = args;
-    if (typeof nick !== 'string' || nick === '') return fail('bad-args', 'nick needs a non-empty string');
-    session.nick = nick;
-    return { args: [{ nick }] };
-  }
-
-  private leave(session: Session): void {
-    const room = session.room;
+  /** Leaves the current room and tells the ones still in it. */
+  async function leave(socket: ChatSocket): Promise<void> {
+    const room = socket.data.room;
     if (room === undefined) return;
-    session.room = undefined;
-    const members = this.rooms.get(room);
-    members?.delete(session);
-    if (!members || members.size === 0) {
-      this.rooms.delete(room);
-      return;
-    }
-    this.broadcast(room, 'presence', { room, nick: session.nick, joined: false, members: this.memberNicks(room) });
+    socket.data.room = undefined;
+    socket.leave(room);
+    const left = await members(room);
+    if (left.length > 0) void rt.to(room).emit('presence', { room, nick: socket.data.nick, joined: false, members: left });
   }
 
-  private broadcast(room: string, name: string, payload: unknown): void {
-    for (const member of this.rooms.get(room) ?? []) member.emit(name, [payload]);
-  }
+  rt.on('connection', (socket) => {
+    socket.data.nick ??= `guest-${++guests}`;
 
-  private memberNicks(room: string): string[] {
-    return [...(this.rooms.get(room) ?? [])].map((member) => member.nick);
-  }
-}
+    // An ack carries one value: the first argument comes back.
+    socket.on('echo', (...args) => args[0]);
 
-function fail(code: EnvelopeErrorCode, message: string): EventOutcome {
-  return { error: { code, message } };
+    socket.on('join', async (room, nick) => {
+      if (typeof room !== 'string' || room === '') throw new EventError('bad-args', 'join needs a room name: join(room, nick?)');
+      if (nick !== undefined && (typeof nick !== 'string' || nick === '')) throw new EventError('bad-args', 'join: nick must be a non-empty string');
+      if (nick !== undefined) socket.data.nick = nick;
+      if (socket.data.room !== room) {
+        const previous = leave(socket);
+        // Joined at once (not after an await): an event sent right after `join` finds the session in the room.
+        socket.data.room = room;
+        socket.join(room);
+        await previous;
+        void rt.to(room).emit('presence', { room, nick: socket.data.nick, joined: true, members: await members(room) });
+      }
+      return { room, members: await members(room) };
+    });
+
+    socket.on('chat', (message) => {
+      if (typeof message !== 'object' || message === null || typeof message.text !== 'string') throw new EventError('bad-args', 'chat needs { text: string }');
+      const room = socket.data.room;
+      if (room === undefined) throw new EventError('not-in-room', 'join a room before chatting');
+      void rt.to(room).emit('chat', { ...message, from: socket.data.nick, room, at: now() });
+      return { ok: true };
+    });
+
+    socket.on('nick', (nick) => {
+      if (typeof nick !== 'string' || nick === '') throw new EventError('bad-args', 'nick needs a non-empty string');
+      socket.data.nick = nick;
+      return { nick };
+    });
+  });
+
+  rt.on('disconnect', (socket) => void leave(socket));
 }

@@ -1,15 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { Server } from '@unisocket/server';
 import type { HarnessContext, HarnessModule } from '../context.js';
-import { serveSseDownstream } from './carrier-sse.js';
-import { WebSocketEndpoint } from './carrier-ws.js';
-import { ChatApp } from './chat-app.js';
-import { HttpError, requireMethod } from '../http-util.js';
-import { JsonResponder } from './http.js';
-import { SessionStore } from './session-store.js';
-import { servePush, serveUpstreamPost } from './upstream-post.js';
-import type { PostDeps } from './upstream-post.js';
+import { HttpError, readBody, requireMethod, sendError, sendJson } from '../http-util.js';
+import { openSseStream } from '../sse-stream.js';
+import { installChatApp, type ChatClientEvents, type ChatData, type ChatServerEvents } from './chat-app.js';
 
 /** Limits of the `/rt` server that the harness options do not expose (tests shorten them). */
 export interface EnvelopeTuning {
@@ -24,69 +18,82 @@ export const DEFAULT_ENVELOPE_TUNING: EnvelopeTuning = { replayWindow: 1000, det
 /** How long `close()` waits for WebSockets to finish their closing handshake before cutting them. */
 const CLOSE_GRACE_MS = 500;
 
-
 /**
- * The envelope protocol server (PROTOCOL.md): `ws://HOST/rt`, `GET /rt` (SSE), `POST /rt` (upstream
- * batch) and `POST /rt/push`, with one session model for both carriers.
+ * `/rt` is `@unisocket/server` (the one implementation of PROTOCOL.md) with the harness's chat app on
+ * it, plus what only a test server has: `POST /rt/push`, and the faults. The SSE faults (status, format,
+ * first-byte delay) come in through the server's `openSseStream` hook; the `delay` fault holds the
+ * upstream POSTs and push answers back before the server sees them; WebSocket faults act on the upgrade
+ * before any module (server.ts).
  */
 export function createEnvelopeModule(ctx: HarnessContext, tuning: Partial<EnvelopeTuning> = {}): HarnessModule {
-  const log = (line: string) => ctx.log(line);
   const { replayWindow, detachedTtlMs } = { ...DEFAULT_ENVELOPE_TUNING, ...tuning };
-  const chat = new ChatApp(() => store.all());
-  const store = new SessionStore({ replayWindow, detachedTtlMs, heartbeatMs: ctx.options.heartbeatMs }, (session) =>
-    chat.sessionEnded(session),
-  );
-  const responder = new JsonResponder(ctx);
-  // The endpoint tracks its sockets itself (ws's own tracking adds a closure per client).
-  const wss = new WebSocketServer({ noServer: true, maxPayload: ctx.options.maxFrameBytes, clientTracking: false });
-  const webSockets = new WebSocketEndpoint(store, chat, log);
-  const postDeps: PostDeps = { store, app: chat, responder, maxBytes: ctx.options.maxFrameBytes, log };
+  const rt = new Server<ChatClientEvents, ChatServerEvents, ChatData>({
+    heartbeatMs: ctx.options.heartbeatMs,
+    maxFrameBytes: ctx.options.maxFrameBytes,
+    replayFrames: replayWindow,
+    detachedTtlMs,
+    closeGraceMs: CLOSE_GRACE_MS,
+    // Any page may use the harness (no credentials): the demo and browser tests live on other origins.
+    cors: { origin: '*' },
+    openSseStream: (req, res) => openSseStream(ctx, req, res),
+    log: (line) => ctx.log(`envelope: ${line}`),
+  });
+  rt.on('error', (error) => ctx.log(`envelope: ${error.message}${error.cause ? `: ${String(error.cause)}` : ''}`));
+  installChatApp(rt);
+  const delayed = new Set<NodeJS.Timeout>();
 
-  async function handle(req: IncomingMessage, res: ServerResponse, url: URL, path: '/rt' | '/rt/push'): Promise<void> {
-    if (path === '/rt/push') {
-      requireMethod(req, 'POST');
-      return servePush(postDeps, req, res);
+  /** Runs `work` after the `delay` fault's first-byte delay (at once without it). */
+  function afterDelay(work: () => void): void {
+    const delay = ctx.faults.firstByteDelayMs;
+    if (delay <= 0) return work();
+    const timer = setTimeout(() => {
+      delayed.delete(timer);
+      work();
+    }, delay);
+    delayed.add(timer);
+  }
+
+  /** `POST /rt/push` `{ name, args?, room? }`: emits from outside, as a backend would; answers `{ delivered }`. */
+  async function push(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    requireMethod(req, 'POST');
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req, ctx.options.maxFrameBytes)).toString('utf8'));
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      throw new HttpError(400, 'bad-json', 'the body is not valid JSON');
     }
-    requireMethod(req, 'GET', 'POST');
-    if (req.method === 'GET') serveSseDownstream(ctx, store, req, res, url);
-    else await serveUpstreamPost(postDeps, req, res, url);
+    const { name, args = [], room } = (body ?? {}) as { name?: unknown; args?: unknown; room?: unknown };
+    if (typeof name !== 'string' || name === '') throw new HttpError(400, 'bad-request', '"name" must be a non-empty string: {"name": string, "args"?: [], "room"?: string}');
+    if (!Array.isArray(args)) throw new HttpError(400, 'bad-request', '"args" must be an array');
+    if (room !== undefined && typeof room !== 'string') throw new HttpError(400, 'bad-request', '"room" must be a string');
+    const delivered = await (room === undefined ? rt.emit(name, ...args) : rt.to(room).emit(name, ...args));
+    afterDelay(() => sendJson(res, 200, { delivered }));
   }
 
   return {
     name: 'envelope',
-    async handleRequest(req, res, url) {
-      const path = url.pathname;
-      if (path !== '/rt' && path !== '/rt/push') return false;
-      try {
-        await handle(req, res, url, path);
-      } catch (error) {
-        // Bad requests are answered (after the `delay` fault, as every /rt answer); anything else is our bug.
-        if (error instanceof HttpError && error.status < 500) {
-          if (error.status !== 204) log(`envelope: ${req.method ?? '?'} ${path} → ${error.status} ${error.code}: ${error.message}`);
-          responder.error(res, error);
-        } else {
-          log(`envelope: ${req.method ?? '?'} ${path} failed: ${error instanceof Error ? error.message : String(error)}`);
-          responder.error(res, new HttpError(500, 'internal', 'the envelope server failed on this request'));
-        }
+    handleRequest(req, res, url) {
+      if (url.pathname === '/rt/push') {
+        push(req, res).catch((error: unknown) => {
+          const failure = error instanceof HttpError ? error : new HttpError(500, 'internal', String(error));
+          if (failure.status !== 204) ctx.log(`envelope: ${req.method ?? '?'} /rt/push → ${failure.status} ${failure.code}: ${failure.message}`);
+          afterDelay(() => sendError(res, failure));
+        });
+        return true;
       }
+      if (url.pathname !== rt.path) return false;
+      if (req.method === 'POST') afterDelay(() => rt.handleRequest(req, res));
+      else rt.handleRequest(req, res);
       return true;
     },
-    handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) {
-      if (url.pathname !== '/rt') return false;
-      wss.handleUpgrade(req, socket, head, (ws) => webSockets.serve(ws));
-      return true;
+    handleUpgrade(req, socket, head) {
+      return rt.handleUpgrade(req, socket, head);
     },
     async close() {
-      responder.close();
-      store.close({ t: 'bye', code: 'server-closing', message: 'the harness is shutting down', retry: true });
-      const sockets = webSockets.sockets();
-      for (const ws of sockets) ws.close(1001, 'server-closing');
-      await Promise.race([
-        Promise.all(sockets.map((ws) => (ws.readyState === ws.CLOSED ? undefined : new Promise((done) => ws.once('close', done))))),
-        new Promise((done) => setTimeout(done, CLOSE_GRACE_MS).unref()),
-      ]);
-      for (const ws of webSockets.sockets()) ws.terminate();
-      await new Promise<void>((done) => wss.close(() => done()));
+      for (const timer of delayed) clearTimeout(timer);
+      delayed.clear();
+      await rt.close();
     },
   };
 }

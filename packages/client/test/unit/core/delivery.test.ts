@@ -24,8 +24,8 @@ describe('no loss', () => {
     clock.advance(of('reconnecting')[0]!.delayMs);
     const resumed = ws.last!;
     resumed.accept();
-    expect(JSON.parse(resumed.texts[0]!)).toEqual({ t: 'hello', v: 1, session: 's1', lastSeq: 2 });
-    resumed.receive(JSON.stringify({ t: 'welcome', v: 1, session: 's1', resumed: true, seq: 4, rcid: 0, hb: 5000 }));
+    expect(JSON.parse(resumed.texts[0]!)).toEqual({ t: 'hello', v: 1, token: 's1', lastSeq: 2 });
+    resumed.receive(JSON.stringify({ t: 'welcome', v: 1, session: 's1', token: 's1', resumed: true, seq: 4, rcid: 0, hb: 5000 }));
     for (const [seq, text] of [[2, 'b'], [3, 'c'], [4, 'd']] as const) resumed.receive(serverEvent(seq, 'chat', text));
     expect(got).toEqual(['a', 'b', 'c', 'd']);
     expect(of('open').at(-1)).toMatchObject({ resumed: true, recovered: true });
@@ -41,7 +41,7 @@ describe('no loss', () => {
     clock.advance(of('reconnecting')[0]!.delayMs);
     // Memory says SSE won: the next round starts there.
     const url = new URL(sse.last!.context.url);
-    expect(Object.fromEntries(url.searchParams)).toEqual({ v: '1', session: 's9', lastSeq: '1' });
+    expect(Object.fromEntries(url.searchParams)).toEqual({ v: '1', sessionToken: 's9', lastSeq: '1' });
   });
 
   it('treats a gap in sequence ids as a protocol error and reconnects with the cursor', () => {
@@ -57,7 +57,7 @@ describe('no loss', () => {
     expect(ws.last!.closedByClient).toBe(true);
     clock.advance(of('reconnecting')[0]!.delayMs);
     ws.last!.accept();
-    expect(JSON.parse(ws.last!.texts[0]!)).toMatchObject({ session: 's1', lastSeq: 1 });
+    expect(JSON.parse(ws.last!.texts[0]!)).toMatchObject({ token: 's1', lastSeq: 1 });
   });
 
   it('reports a gap when the server could not resume, and starts over with the new session', () => {

@@ -150,7 +150,7 @@ describe('fallback', () => {
     expect(ws.transports).toHaveLength(2);
     const probe = ws.last!;
     probe.accept();
-    expect(JSON.parse(probe.texts[0]!)).toMatchObject({ t: 'hello', session: 'abc', lastSeq: 0 });
+    expect(JSON.parse(probe.texts[0]!)).toMatchObject({ t: 'hello', token: 'abc', lastSeq: 0 });
     expect(client.transport).toBe('sse');
     probe.receive(welcome({ session: 'abc', resumed: true }));
     expect(client.transport).toBe('websocket');

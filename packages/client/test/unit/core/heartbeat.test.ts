@@ -50,7 +50,7 @@ describe('liveness', () => {
   it('uses heartbeat.intervalMs when the server does not state one', () => {
     const { ws, clock, client } = setup({ heartbeat: { intervalMs: 1000, timeoutMs: 500 } });
     ws.last!.accept();
-    ws.last!.receive(JSON.stringify({ t: 'welcome', v: 1, session: 's', resumed: false, seq: 0, rcid: 0 }));
+    ws.last!.receive(JSON.stringify({ t: 'welcome', v: 1, session: 's', token: 's', resumed: false, seq: 0, rcid: 0 }));
     clock.advance(1499);
     expect(client.state.status).toBe('open');
     clock.advance(1);

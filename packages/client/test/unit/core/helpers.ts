@@ -10,7 +10,7 @@ import type { LifecycleEvents } from '../../../src/core/lifecycle.js';
 import type { ClientOptions } from '../../../src/core/options.js';
 
 export const welcome = (options: { session?: string; resumed?: boolean; rcid?: number; hb?: number } = {}) =>
-  JSON.stringify({ t: 'welcome', v: 1, session: options.session ?? 's1', resumed: options.resumed ?? false, seq: 0, rcid: options.rcid ?? 0, hb: options.hb ?? 5000 });
+  JSON.stringify({ t: 'welcome', v: 1, session: options.session ?? 's1', token: options.session ?? 's1', resumed: options.resumed ?? false, seq: 0, rcid: options.rcid ?? 0, hb: options.hb ?? 5000 });
 export const serverEvent = (seq: number, name: string, ...args: unknown[]) => JSON.stringify({ t: 'event', seq, name, args });
 export const serverAck = (seq: number, cid: number, ...args: unknown[]) => JSON.stringify({ t: 'ack', seq, cid, args });
 export const ping = (rcid: number) => JSON.stringify({ t: 'ping', rcid });

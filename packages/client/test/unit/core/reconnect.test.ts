@@ -309,7 +309,7 @@ describe('reconnect', () => {
     expect(old.closedByClient).toBe(true);
     expect(old.onmessage).toBeNull();
     // Even a transport that kept firing its old handlers after close() changes nothing.
-    onmessage?.({ data: JSON.stringify({ t: 'welcome', v: 1, session: 'x', resumed: false, seq: 0, rcid: 0, hb: 5000 }) });
+    onmessage?.({ data: JSON.stringify({ t: 'welcome', v: 1, session: 'x', token: 'x', resumed: false, seq: 0, rcid: 0, hb: 5000 }) });
     onclose?.({ reason: 'network', wasOpen: true, message: 'late' });
     expect(client.transport).toBe('sse');
     expect(client.state.status).toBe('open');

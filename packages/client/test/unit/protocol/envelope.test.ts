@@ -36,9 +36,9 @@ describe('envelope codec: handshake', () => {
     expect(overWebSocket().connectParams()).toEqual({});
   });
 
-  it('asks to resume the session of the cursor in hello', () => {
-    const [hello] = overWebSocket({ session: 's1', lastSeq: 7 }).onOpen();
-    expect(JSON.parse(hello as string)).toEqual({ t: 'hello', v: 1, session: 's1', lastSeq: 7 });
+  it('asks to resume with the resume token of the cursor in hello', () => {
+    const [hello] = overWebSocket({ session: 'id.secret', lastSeq: 7 }).onOpen();
+    expect(JSON.parse(hello as string)).toEqual({ t: 'hello', v: 1, token: 'id.secret', lastSeq: 7 });
   });
 
   it('reads a numeric string lastSeq and drops a lastSeq without a session', () => {
@@ -49,19 +49,19 @@ describe('envelope codec: handshake', () => {
   it('sends nothing on open over SSE and puts the resume cursor in the GET query instead', () => {
     expect(overSse().onOpen()).toEqual([]);
     expect(overSse().connectParams()).toEqual({ v: '1' });
-    expect(overSse({ session: 'abc', lastSeq: 4 }).connectParams()).toEqual({ v: '1', session: 'abc', lastSeq: '4' });
+    expect(overSse({ session: 'id.secret', lastSeq: 4 }).connectParams()).toEqual({ v: '1', sessionToken: 'id.secret', lastSeq: '4' });
   });
 
-  it('names the session in upstream parameters only once the welcome named it', () => {
-    const codec = overSse({ session: 'old', lastSeq: 1 });
+  it('puts the resume token in upstream parameters only once the welcome gave it', () => {
+    const codec = overSse({ session: 'old.token', lastSeq: 1 });
     expect(codec.upstreamParams()).toEqual({});
-    codec.decode({ data: '{"t":"welcome","v":1,"session":"new","resumed":false,"seq":0,"rcid":0,"hb":25000}' });
-    expect(codec.upstreamParams()).toEqual({ session: 'new' });
+    codec.decode({ data: '{"t":"welcome","v":1,"session":"new","token":"new.secret","resumed":false,"seq":0,"rcid":0,"hb":25000}' });
+    expect(codec.upstreamParams()).toEqual({ sessionToken: 'new.secret' });
   });
 
-  it('turns welcome into ready with session, heartbeat and the confirmed client id', () => {
-    const input = decodeOne('{"t":"welcome","v":1,"session":"s9","resumed":true,"seq":10,"rcid":3,"hb":15000}');
-    expect(input).toEqual({ type: 'ready', resumed: true, session: 's9', heartbeatMs: 15000, confirmedCid: 3 });
+  it('turns welcome into ready with the resume token (never the public id) as the session to resume, heartbeat and the confirmed client id', () => {
+    const input = decodeOne('{"t":"welcome","v":1,"session":"s9","token":"s9.secret","resumed":true,"seq":10,"rcid":3,"hb":15000}');
+    expect(input).toEqual({ type: 'ready', resumed: true, session: 's9.secret', heartbeatMs: 15000, confirmedCid: 3 });
   });
 });
 
@@ -130,8 +130,8 @@ describe('envelope codec: malformed frames become errors, never throws', () => {
     ['an object without t', '{"name":"x"}', 'bad-frame'],
     ['a non-string t', '{"t":3}', 'bad-frame'],
     ['an unknown t', '{"t":"bogus"}', 'bad-frame'],
-    ['a welcome without session', '{"t":"welcome","v":1,"resumed":false}', 'bad-frame'],
-    ['a welcome without resumed', '{"t":"welcome","v":1,"session":"s"}', 'bad-frame'],
+    ['a welcome without token', '{"t":"welcome","v":1,"session":"s","resumed":false}', 'bad-frame'],
+    ['a welcome without resumed', '{"t":"welcome","v":1,"session":"s","token":"s.t"}', 'bad-frame'],
     ['an event without name', '{"t":"event","seq":1,"args":[]}', 'bad-frame'],
     ['an ack without cid', '{"t":"ack","seq":1,"args":[]}', 'bad-frame'],
   ])('reports %s', (_label, json, code) => {

@@ -48,7 +48,7 @@ function envelopeServer(options: { welcome?: boolean } = {}) {
         }
         peer.frames.push(frame);
         if (frame.t === 'hello' && options.welcome !== false) {
-          send({ t: 'welcome', v: 1, session: 'S1', resumed: frame.session === 'S1', seq, rcid, hb: 5000 });
+          send({ t: 'welcome', v: 1, session: 'S1', token: 'S1.t', resumed: frame.token === 'S1.t', seq, rcid, hb: 5000 });
         } else if (frame.t === 'event' && typeof frame.cid === 'number') {
           rcid = Math.max(rcid, frame.cid);
           if (frame.name === 'echo' && frame.ack) send({ t: 'ack', seq: ++seq, cid: frame.cid, args: frame.args });
@@ -241,7 +241,7 @@ describe('a client over the envelope protocol against an msw ws.link', () => {
     clock.advance(1);
     await opened(client);
     expect(peers).toHaveLength(2);
-    expect(peers[1]!.frames[0]).toEqual({ t: 'hello', v: 1, session: 'S1', lastSeq: 1 });
+    expect(peers[1]!.frames[0]).toEqual({ t: 'hello', v: 1, token: 'S1.t', lastSeq: 1 });
     expect(of('open')[1]).toMatchObject({ resumed: true, recovered: true });
     expect(of('gap')).toEqual([]);
   });

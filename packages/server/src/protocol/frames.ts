@@ -1,15 +1,11 @@
-/** Frame types of the envelope protocol (PROTOCOL.md) and validation of client frames. */
+import type { FrameTail } from '../adapters/adapter.js';
+
+/** Frames of the envelope protocol (PROTOCOL.md): validation of client frames, encoding of server frames. */
 
 export const PROTOCOL_VERSION = 1;
 
-/** Codes of `error` frames and of `ack.error`. */
-export type EnvelopeErrorCode =
-  | 'bad-json'
-  | 'bad-frame'
-  | 'unknown-type'
-  | 'unknown-event'
-  | 'bad-args'
-  | 'not-in-room';
+/** Codes of `error` frames (and of `ack.error` for the first three's siblings below). */
+export type FrameErrorCode = 'bad-json' | 'bad-frame' | 'unknown-type';
 
 export interface ErrorBody {
   code: string;
@@ -19,7 +15,7 @@ export interface ErrorBody {
 export interface HelloFrame {
   t: 'hello';
   v: number;
-  session?: string;
+  token?: string;
   lastSeq?: number;
 }
 export interface ClientEventFrame {
@@ -40,51 +36,9 @@ export interface ClientAckFrame {
 }
 export type ClientFrame = HelloFrame | ClientEventFrame | PongFrame | ClientAckFrame;
 
-export interface WelcomeFrame {
-  t: 'welcome';
-  v: number;
-  session: string;
-  resumed: boolean;
-  seq: number;
-  rcid: number;
-  hb: number;
-}
-export interface ServerEventFrame {
-  t: 'event';
-  seq: number;
-  name: string;
-  args: unknown[];
-}
-export interface ServerAckFrame {
-  t: 'ack';
-  seq: number;
-  cid: number;
-  args?: unknown[];
-  error?: ErrorBody;
-}
-export interface PingFrame {
-  t: 'ping';
-  rcid: number;
-}
-export interface ErrorFrame {
-  t: 'error';
-  code: EnvelopeErrorCode;
-  message: string;
-  cid?: number;
-}
-export interface ByeFrame {
-  t: 'bye';
-  code: string;
-  message: string;
-  retry: boolean;
-}
-/** Frames that carry `seq` and are kept in the replay window. */
-export type SequencedFrame = ServerEventFrame | ServerAckFrame;
-export type ServerFrame = WelcomeFrame | SequencedFrame | PingFrame | ErrorFrame | ByeFrame;
+export type ParsedFrame = { ok: true; frame: ClientFrame } | { ok: false; error: ErrorBody & { cid?: number } };
 
-export type ParsedFrame = { ok: true; frame: ClientFrame } | { ok: false; error: ErrorFrame };
-
-/** Parses one WebSocket text message into a client frame, or the `error` frame that answers it. */
+/** Parses one WebSocket text message into a client frame, or the error that answers it. */
 export function parseClientText(text: string): ParsedFrame {
   let value: unknown;
   try {
@@ -115,14 +69,12 @@ export function validateClientFrame(value: unknown): ParsedFrame {
 }
 
 function validateHello(value: Record<string, unknown>): ParsedFrame {
-  const { v, session, lastSeq } = value;
+  const { v, token, lastSeq } = value;
   if (typeof v !== 'number') return reject('bad-frame', 'hello needs a numeric "v"');
-  if (session !== undefined && typeof session !== 'string') return reject('bad-frame', 'hello "session" must be a string');
-  if (lastSeq !== undefined && !isNonNegativeInteger(lastSeq)) {
-    return reject('bad-frame', 'hello "lastSeq" must be a non-negative integer');
-  }
+  if (token !== undefined && typeof token !== 'string') return reject('bad-frame', 'hello "token" must be a string');
+  if (lastSeq !== undefined && !isNonNegativeInteger(lastSeq)) return reject('bad-frame', 'hello "lastSeq" must be a non-negative integer');
   const frame: HelloFrame = { t: 'hello', v };
-  if (session !== undefined) frame.session = session;
+  if (token !== undefined) frame.token = token;
   if (lastSeq !== undefined) frame.lastSeq = lastSeq;
   return { ok: true, frame };
 }
@@ -143,12 +95,8 @@ function validateClientAck(value: Record<string, unknown>): ParsedFrame {
   return { ok: true, frame: { t: 'ack', ack, args: args ?? [] } };
 }
 
-export function errorFrame(code: EnvelopeErrorCode, message: string, cid?: number): ErrorFrame {
-  return cid === undefined ? { t: 'error', code, message } : { t: 'error', code, message, cid };
-}
-
-function reject(code: EnvelopeErrorCode, message: string, cid?: number): ParsedFrame {
-  return { ok: false, error: errorFrame(code, message, cid) };
+function reject(code: FrameErrorCode, message: string, cid?: number): ParsedFrame {
+  return { ok: false, error: cid === undefined ? { code, message } : { code, message, cid } };
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -161,4 +109,63 @@ export function isNonNegativeInteger(value: unknown): value is number {
 
 function isPositiveInteger(value: unknown): value is number {
   return isNonNegativeInteger(value) && value > 0;
+}
+
+// Server frames. Unsequenced ones are whole texts; sequenced ones are a FrameTail (`{"seq":N` + tail).
+
+export interface Welcome {
+  session: string;
+  token: string;
+  resumed: boolean;
+  seq: number;
+  rcid: number;
+  hb: number;
+}
+
+export function welcomeText(welcome: Welcome): string {
+  return JSON.stringify({ t: 'welcome', v: PROTOCOL_VERSION, ...welcome });
+}
+
+export function pingText(rcid: number): string {
+  return `{"t":"ping","rcid":${rcid}}`;
+}
+
+export function errorText(error: ErrorBody & { cid?: number }): string {
+  return JSON.stringify({ t: 'error', ...error });
+}
+
+/** `bye` codes of PROTOCOL.md. */
+export type ByeCode = 'replaced' | 'unsupported-version' | 'session-ended' | 'server-closing' | 'slow-consumer';
+
+export function byeText(code: ByeCode, message: string, retry: boolean): string {
+  return JSON.stringify({ t: 'bye', code, message, retry });
+}
+
+/** The wire text of a sequenced frame. */
+export function sequencedText(seq: number, frame: FrameTail): string {
+  return `{"seq":${seq}${frame.tail}`;
+}
+
+function tail(text: string): FrameTail {
+  return { tail: text, bytes: Buffer.byteLength(text) };
+}
+
+/**
+ * A server `event` frame. Throws a TypeError when `args` cannot be JSON (a cycle, a BigInt): the
+ * caller's bug, reported where it happened rather than as a frame the client cannot read.
+ */
+export function eventTail(name: string, args: readonly unknown[], ackId?: number): FrameTail {
+  let json: string;
+  try {
+    json = JSON.stringify(args);
+  } catch (cause) {
+    throw new TypeError(`unisocket: the arguments of "${name}" are not JSON: ${(cause as Error).message}`, { cause });
+  }
+  return tail(`,"t":"event","name":${JSON.stringify(name)},"args":${json}${ackId === undefined ? '' : `,"ack":${ackId}`}}`);
+}
+
+/** The answer to client event `cid`: its args, or its error. */
+export function ackTail(cid: number, outcome: { args: readonly unknown[] } | { error: ErrorBody }): FrameTail {
+  const body = 'error' in outcome ? `"error":${JSON.stringify({ code: outcome.error.code, message: outcome.error.message })}` : `"args":${JSON.stringify(outcome.args)}`;
+  return tail(`,"t":"ack","cid":${cid},${body}}`);
 }
