@@ -14,12 +14,14 @@ const resolve = <T>(source: ValueSource<T> | undefined): T | Promise<T> | undefi
 export function socketio(url: string, options: SocketIoEndpointOptions = {}): Endpoint[] {
   const plan = planSocketIo(url, options);
   let auth: Record<string, unknown> | undefined;
-  const protocol = socketIoProtocol(plan.namespace, () => auth);
+  // socket.io 2 joins "/" with the handshake itself: its auth goes in that query, as socket.io-client 2 sends its `query`.
+  const authInQuery = plan.eio == 3 && plan.namespace == '/';
+  const protocol = socketIoProtocol(plan.namespace, () => auth, authInQuery);
   // The attempt resolves `query` just before it creates its codec: the fresh `auth` goes with it.
   const query = () =>
     Promise.all([resolve(plan.query), resolve(plan.auth)]).then(([value, fresh]) => {
       auth = fresh;
-      return value ?? {};
+      return { ...(authInQuery && (fresh as Record<string, string>)), ...value };
     });
   return plan.transports.map((kind) => ({
     kind,

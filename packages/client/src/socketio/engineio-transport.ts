@@ -33,8 +33,8 @@ const packetsOf = (messages: readonly OutboundFrame[]): Packet[] =>
  * answers v4 server pings and sends v3 client pings: wire duties), long-polling or WebSocket, and
  * the polling→WebSocket upgrade (probe `2probe`/`3probe`, pause polling, `5`), all inside. Frames
  * up and down are Engine.IO `message` data; before `onopen` it delivers the handshake as
- * `{event: 'open', data: pingInterval + pingTimeout in ms (Engine.IO's liveness rule; 'NaN' without
- * a pingTimeout), id: '3' | '4'}`, every heartbeat as `{event: 'ping'}`, and once the session moved
+ * `{event: 'open', data: the handshake's JSON (sid, pingInterval, pingTimeout…), id: '3' | '4'}`,
+ * every heartbeat as `{event: 'ping'}`, and once the session moved
  * to WebSocket (`carrier`), `{event: 'upgrade'}`. `close()` says goodbye (Engine.IO
  * `close`, after what was sent before it) so the server ends the session at once.
  */
@@ -139,7 +139,7 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
     maxPayload = open.maxPayload ?? Infinity;
     eio ??= 4;
     opened = true;
-    deliver({ data: `${open.pingInterval! + open.pingTimeout!}`, event: 'open', id: `${eio}` });
+    deliver({ data: json, event: 'open', id: `${eio}` });
     transport.onopen?.();
     if (closed) return;
     if (eio == 3) pinger = setInterval(signal, open.pingInterval, '2');

@@ -103,13 +103,13 @@ function polling(server: ReturnType<typeof fakeServer>, eio?: 3 | 4, { upgrade =
 }
 
 describe('Engine.IO transport over long-polling', () => {
-  it('hands the heartbeat (pingInterval + pingTimeout) over before opening, then message data, with sid on every later request', async () => {
+  it('hands the handshake over before opening, then message data, with sid on every later request', async () => {
     const server = fakeServer();
     const { frames, opened } = polling(server);
     await server.answer(`${HANDSHAKE()}\x1e40{"sid":"x"}`);
     await expect.poll(opened).toBe(1);
     expect(frames).toEqual([
-      { data: '45000', event: 'open', id: '4' },
+      { data: HANDSHAKE().slice(1), event: 'open', id: '4' },
       { data: '0{"sid":"x"}' },
     ]);
     await expect.poll(() => server.gets.length).toBe(1);
