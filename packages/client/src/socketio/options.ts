@@ -25,7 +25,7 @@ export interface SocketIoEndpointOptions {
    * @default none
    */
   auth?: ValueSource<Record<string, unknown>>;
-  /** The Engine.IO path on the server. @default '/socket.io/' */
+  /** The Engine.IO path on the server (a trailing slash is added, as socket.io-client adds it). @default '/socket.io/' */
   path?: string;
   /**
    * The carriers, one endpoint each, best first (the client falls back along this list). A polling
@@ -84,7 +84,8 @@ export function planSocketIo(url: string, options: SocketIoEndpointOptions = {})
     Pick<SocketIoEndpointOptions, 'transports' | 'withCredentials'> & { path: string };
   const target = absoluteUrl(url);
   const namespace = check('namespace', NAMESPACE, checked.namespace ?? target.pathname) as string;
-  target.pathname = checked.path;
+  // socket.io-client adds the slash too: every server version matches `path/` (some only that).
+  target.pathname = checked.path.replace(/\/?$/, '/');
   target.hash = '';
   target.protocol = target.protocol.replace(/^ws/, 'http');
   // The plan carries the checked options as they are (`path` and `withCredentials` too, unread).
