@@ -263,8 +263,10 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
           break;
         case 'ack': {
           const { cid, error } = input;
-          // The server processes cids in order: an answer to `cid` confirms every cid up to it.
-          outbox.confirm(cid);
+          // The envelope server processes cids in order: an answer to `cid` confirms every cid up to it.
+          // An acks-only server (Socket.IO) answers each when its handler is done: that one only.
+          if (attempt.codec?.acksOnly) outbox.confirmOne(cid);
+          else outbox.confirm(cid);
           const entry = byCid.get(cid);
           if (entry) settle(entry, error && new ProtocolError('server-error', `the server answered ${error.code}: ${error.message}`), input.args[0]);
           break;

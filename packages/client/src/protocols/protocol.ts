@@ -63,7 +63,8 @@ export interface ProtocolCodec {
   readonly supportsAcks: boolean;
   /**
    * The server confirms only events that ask for an ack (Socket.IO): any other message is done once
-   * the transport took it and is never sent twice. Otherwise acks and pings confirm every `cid` (envelope).
+   * the transport took it and is never sent twice, and an ack confirms its own event only (handlers
+   * answer in any order). Otherwise acks and pings confirm every `cid` up to theirs (envelope).
    * @default false
    */
   readonly acksOnly?: boolean;
