@@ -24,7 +24,7 @@ export type ReadyInput = Extract<ProtocolInput, { type: 'ready' }>;
 export interface Session {
   /** Where a resumed session continues from (replaced on a new session). */
   cursor: ResumeCursor;
-  /** Queues a message and sends it if connected. Throws `outbox-full`. */
+  /** Queues a message and sends it if connected. Throws `outbox-full`, or `too-large` when it was to go out now. */
   enqueue(name: string, args: readonly unknown[], raw: boolean): void;
   /** `emitWithAck`: queues the event and waits for its ack. Throws `outbox-full`. */
   request(name: string, args: readonly unknown[], timeoutMs: number, signal: AbortSignal | undefined): Promise<unknown>;
@@ -133,6 +133,22 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     return entry;
   };
 
+  /** The entry `enqueue` is adding now, and the error it throws when the server would refuse it. */
+  let adding: OutboxEntry | undefined;
+  let refused: RequestError | undefined;
+  /**
+   * A message larger than the server announced it takes fails alone, before it leaves (sent, it would
+   * make the server close the connection, and again after every reconnect): `emitWithAck` rejects, an
+   * `emit` throws when it was about to go out at once, else it is reported as dropped.
+   */
+  const tooLarge = (entry: OutboxEntry) => {
+    outbox.settle([entry]);
+    const error = new RequestError('too-large', `"${entry.name}" is larger than the server takes`);
+    if (requests.has(entry)) settle(entry, error);
+    else if (entry == adding) refused = error;
+    else report('error', { error, dropped: [entry] });
+  };
+
   const flush = () => {
     const attempt = attached;
     const codec = attempt?.codec;
@@ -152,11 +168,17 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
         if (requests.has(entry)) byCid.set(entry.cid, entry);
       }
       const frame = raw && !supportsAcks ? codec.encodeMessage(args[0] as OutboundFrame) : codec.encodeEvent(name, args, entry.cid ?? 0, wantsAck);
+      if (!attempt.fits(frame)) {
+        tooLarge(entry);
+        continue;
+      }
       // Its size, should it have to wait again (sent, then the connection lost before the server confirmed it).
       entry.bytes ||= sizeOf(frame);
       frames.push(frame);
-      // Without acks (raw), or without an ack asked from an acks-only server, a message is done once the transport took it.
-      if (!supportsAcks || (acksOnly && !wantsAck)) done.push(entry);
+      // Without an ack asked from an acks-only server, a message goes at most once: done now, never sent again
+      // (not even when this send fails). Without acks (raw), a message is done once the transport took it.
+      if (acksOnly && !wantsAck) outbox.settle([entry]);
+      if (!supportsAcks) done.push(entry);
     }
     changed();
     if (!frames.length) return;
@@ -187,8 +209,11 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
   const session: Session = {
     cursor: {},
     enqueue(name, args, raw) {
-      queue(name, args, false, raw);
+      adding = queue(name, args, false, raw);
       flush();
+      const error = refused;
+      adding = refused = undefined;
+      if (error) throw error;
     },
     // An aborted signal rejects at once (the message leaves the outbox before it is sent); a protocol
     // without acks rejects with `unsupported` when the message would be sent.

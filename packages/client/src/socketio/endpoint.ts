@@ -37,6 +37,7 @@ export function socketio(url: string, options: SocketIoEndpointOptions = {}): En
         start: kind,
         upgrade: kind == 'polling' && plan.upgrade && plan.transports.includes('websocket'),
         credentials: plan.credentials,
+        maxPayload: plan.maxPayload,
       }),
   }));
 }

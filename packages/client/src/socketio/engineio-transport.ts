@@ -12,6 +12,8 @@ export interface EngineIoSettings {
   /** Polling only: probe WebSocket and move the session there when the server offers it. */
   upgrade: boolean;
   credentials: RequestCredentials;
+  /** The server's limit when its handshake does not state one (Infinity: unknown). */
+  maxPayload: number;
 }
 
 type Packet = string | Uint8Array;
@@ -42,8 +44,8 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
   /** The revision: asked for, or (when undefined) learnt from the first polling answer. */
   let eio = settings.eio;
   let sid: string | undefined;
-  /** Largest request body the server takes, in bytes (Engine.IO v4 handshake). */
-  let maxPayload = Infinity;
+  /** Largest message (WebSocket) or request body (polling) the server takes, in bytes (Engine.IO v4 handshake). */
+  let maxPayload = settings.maxPayload;
   /** Where the session's packets go: the polling requests, or a WebSocket once `kind` says so. */
   let carrier: Pick<Transport, 'send' | 'close'> | undefined;
   let kind: TransportKind = settings.start;
@@ -136,7 +138,7 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
     }
     if (typeof open?.sid != 'string' || !(open.pingInterval! > 0)) return alien(json);
     sid = open.sid;
-    maxPayload = open.maxPayload ?? Infinity;
+    maxPayload = open.maxPayload ?? maxPayload;
     eio ??= 4;
     opened = true;
     deliver({ data: json, event: 'open', id: `${eio}` });
@@ -270,6 +272,19 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
     if (chunk.length) await post(chunk);
   };
 
+  /**
+   * Whether one Engine.IO message fits the server's limit on the carrier in use: its UTF-8 bytes (the
+   * length × 3 bounds them without counting), or base64 over polling; with the packet type and payload
+   * framing (12 bytes covers a v3 length prefix).
+   */
+  const fitsOne = (message: OutboundFrame) => {
+    const slack = kind == 'websocket' ? 1 : 12;
+    if (typeof message == 'string') return message.length * 3 + slack <= maxPayload || new Blob([message]).size + slack <= maxPayload;
+    const { byteLength, size } = message as { byteLength?: number; size?: number };
+    const bytes = byteLength ?? size!;
+    return (kind == 'websocket' ? bytes : Math.ceil(bytes / 3) * 4) + slack <= maxPayload;
+  };
+
   const transport: Transport = {
     kind: settings.start,
     get carrier() {
@@ -301,6 +316,7 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
         : write(packetsOf(messages));
     },
     close: () => shut(opened),
+    fits: (frame) => (frame instanceof MessageGroup ? frame.messages.every(fitsOne) : fitsOne(frame)),
   };
   return transport;
 }

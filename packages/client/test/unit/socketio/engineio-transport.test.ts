@@ -87,7 +87,7 @@ function fakeSockets() {
 function polling(server: ReturnType<typeof fakeServer>, eio?: 3 | 4, { upgrade = false, WebSocket }: { upgrade?: boolean; WebSocket?: typeof globalThis.WebSocket } = {}) {
   const transport = createEngineIoTransport(
     { url: 'http://server.test/socket.io/?token=t', headers: { 'x-app': '1' }, platform: { fetch: server.fetch, WebSocket } },
-    { eio, start: 'polling', upgrade, credentials: 'same-origin' },
+    { eio, start: 'polling', upgrade, credentials: 'same-origin', maxPayload: Infinity },
   );
   transports.push(transport);
   const frames: InboundFrame[] = [];
@@ -232,7 +232,7 @@ describe('Engine.IO transport over long-polling', () => {
 describe('Engine.IO transport over WebSocket', () => {
   function overWebSocket(eio: 3 | 4 = 4) {
     const platform = fakeSockets();
-    const transport = createEngineIoTransport({ url: 'http://server.test/socket.io/', headers: {}, platform }, { eio, start: 'websocket', upgrade: false, credentials: 'same-origin' });
+    const transport = createEngineIoTransport({ url: 'http://server.test/socket.io/', headers: {}, platform }, { eio, start: 'websocket', upgrade: false, credentials: 'same-origin', maxPayload: Infinity });
     transports.push(transport);
     const frames: InboundFrame[] = [];
     transport.onmessage = (frame) => frames.push(frame);
