@@ -15,6 +15,8 @@ export interface OfficialSocket {
 }
 
 export interface OfficialOptions {
+  /** false: share the Manager of an earlier client of the same URL (socket.io-client's default). @default true */
+  forceNew?: boolean;
   transports?: string[];
   path?: string;
   reconnection?: boolean;

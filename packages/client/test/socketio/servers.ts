@@ -36,6 +36,8 @@ export interface VersionedServer {
   of(name: string): ServerNamespace;
   /** Engine.IO connections opened so far (each handshake). */
   readonly handshakes: number;
+  /** Engine.IO connections open now. */
+  readonly connections: number;
   /** Destroys every TCP connection (a network drop): sessions survive on the server as they would. */
   drop(): void;
   close(): Promise<void>;
@@ -49,6 +51,8 @@ export interface VersionedServerOptions {
   /** socket.io 4 only. */
   connectionStateRecovery?: { maxDisconnectionDuration: number };
   transports?: ('polling' | 'websocket')[];
+  /** WebSocket upgrades are never answered (a proxy that hangs them). */
+  hangWebSocket?: boolean;
 }
 
 /** A real socket.io `version` server on a free port. */
@@ -66,6 +70,10 @@ export async function startServer(version: SocketIoVersion, options: VersionedSe
           ...options,
           serveClient: false,
         });
+  if (options.hangWebSocket) {
+    http.removeAllListeners('upgrade');
+    http.on('upgrade', () => undefined);
+  }
   let handshakes = 0;
   io.engine.on('connection', () => handshakes++);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -75,6 +83,9 @@ export async function startServer(version: SocketIoVersion, options: VersionedSe
     of: (name) => io.of(name),
     get handshakes() {
       return handshakes;
+    },
+    get connections() {
+      return io.engine.clientsCount;
     },
     drop() {
       for (const socket of tcp) socket.destroy();
@@ -90,7 +101,7 @@ export async function startServer(version: SocketIoVersion, options: VersionedSe
 }
 
 interface IoServer {
-  engine: { on(event: 'connection', listener: () => void): void };
+  engine: { on(event: 'connection', listener: () => void): void; clientsCount: number };
   of(name: string): ServerNamespace;
   close(callback?: () => void): void;
 }
