@@ -3,7 +3,7 @@
 export { connect, type ConnectOptions } from './connect.js';
 export { createClient, type Client } from './core/client.js';
 export type { ScopedEmitter } from './core/scoped-emitter.js';
-export type { DefaultEvents, Listener, EventNames, EventsMap, RawData, SendData } from './core/events.js';
+export type { AddAnyListener, AnyEventListener, DefaultEvents, Listener, EventNames, EventsMap, RawData, SendData } from './core/events.js';
 
 // Endpoints and protocols
 export { websocket, type WebSocketEndpointOptions } from './transports/websocket.js';

@@ -24,8 +24,11 @@ export type ReadyInput = Extract<ProtocolInput, { type: 'ready' }>;
 export interface Session {
   /** Where a resumed session continues from (replaced on a new session). */
   cursor: ResumeCursor;
-  /** Queues a message and sends it if connected. Throws `outbox-full`, or `too-large` when it was to go out now. */
-  enqueue(name: string, args: readonly unknown[], raw: boolean): void;
+  /**
+   * Queues a message and sends it if connected; `volatile`: only if it can go out now, else it is
+   * dropped (false). Throws `outbox-full`, or `too-large` when it was to go out now.
+   */
+  enqueue(name: string, args: readonly unknown[], raw: boolean, volatile?: boolean): boolean;
   /** `emitWithAck`: queues the event and waits for its ack. Throws `outbox-full`. */
   request(name: string, args: readonly unknown[], timeoutMs: number, signal: AbortSignal | undefined): Promise<unknown>;
   /** Makes `attempt` the one messages go through (or none); what was sent but not confirmed goes out again. */
@@ -120,10 +123,11 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
   let nextCid = 1;
   let lastLocalId = 0;
 
+  /** Whether a message would go out at once: connected, nothing in flight on a request carrier, nothing waiting. */
+  const sendsNow = () => attached?.codec && !busy && !outbox.size;
   /** Queues a message; the size is estimated only if it has to wait. */
   const queue = (name: string, args: readonly unknown[], wantsAck: boolean, raw: boolean) => {
-    const sendsNow = attached?.codec && !busy && !outbox.size;
-    const entry: OutboxEntry = { localId: ++lastLocalId, name, args, wantsAck, raw, bytes: sendsNow ? 0 : estimateBytes(name, args, raw) };
+    const entry: OutboxEntry = { localId: ++lastLocalId, name, args, wantsAck, raw, bytes: sendsNow() ? 0 : estimateBytes(name, args, raw) };
     const dropped = outbox.push(entry);
     if (dropped.length) {
       const error = new RequestError('outbox-full', `the outbox is full: dropped the ${dropped.length} oldest messages`);
@@ -208,12 +212,14 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
 
   const session: Session = {
     cursor: {},
-    enqueue(name, args, raw) {
+    enqueue(name, args, raw, volatile) {
+      if (volatile && !sendsNow()) return false;
       adding = queue(name, args, false, raw);
       flush();
       const error = refused;
       adding = refused = undefined;
       if (error) throw error;
+      return true;
     },
     // An aborted signal rejects at once (the message leaves the outbox before it is sent); a protocol
     // without acks rejects with `unsupported` when the message would be sent.
