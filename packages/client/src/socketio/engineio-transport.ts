@@ -1,4 +1,5 @@
 import { ConnectionError, ProtocolError, type UnisocketError } from '../core/errors.js';
+import { sizeOf } from '../core/outbox.js';
 import { decodePayload, encodePayload, MessageGroup, type EnginePacket } from './engineio-codec.js';
 import type { InboundFrame, OutboundFrame, Transport, TransportCloseInfo, TransportKind, TransportOpenContext } from '../transports/transport.js';
 import { withQuery } from '../transports/url.js';
@@ -273,16 +274,14 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
   };
 
   /**
-   * Whether one Engine.IO message fits the server's limit on the carrier in use: its UTF-8 bytes (the
-   * length × 3 bounds them without counting), or base64 over polling; with the packet type and payload
-   * framing (12 bytes covers a v3 length prefix).
+   * Whether one Engine.IO message fits the server's limit on the carrier in use: binary as is, or in
+   * base64 over polling; text in UTF-8, counted only when its length × 3 (a bound of that) is too
+   * much; 12 bytes for the packet type and the payload framing (a v3 length prefix).
    */
   const fitsOne = (message: OutboundFrame) => {
-    const slack = kind == 'websocket' ? 1 : 12;
-    if (typeof message == 'string') return message.length * 3 + slack <= maxPayload || new Blob([message]).size + slack <= maxPayload;
-    const { byteLength, size } = message as { byteLength?: number; size?: number };
-    const bytes = byteLength ?? size!;
-    return (kind == 'websocket' ? bytes : Math.ceil(bytes / 3) * 4) + slack <= maxPayload;
+    const bytes =
+      typeof message != 'string' ? sizeOf(message) * (kind == 'websocket' ? 1 : 4 / 3) : message.length * 3 + 12 > maxPayload ? new Blob([message]).size : 0;
+    return bytes + 12 <= maxPayload;
   };
 
   const transport: Transport = {

@@ -16,20 +16,25 @@ type Data = Record<string, unknown> | undefined;
 const refuse = (code: string, message: string): ProtocolInput => ({ type: 'close', code, message, retry: false, final: true });
 const none = () => ({});
 
-const YEAST = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
 /** A day, in ms: how far from the client's clock the time in an offset may be. */
 const DAY = 864e5;
 
 /**
  * Whether `text`, the last argument of an event, is the offset a recovering server appended: the
- * shapes the adapters write (in-memory: a yeast id, `<time in base 64>[.<n>]`; Redis streams:
- * `<ms>-<n>`; MongoDB: an ObjectId, seconds in its first 8 hex digits) with a time within a day of the
- * client's clock. Volatile events carry none, and their last argument must stay theirs.
+ * shapes the adapters write (in-memory: a yeast id, `<time in base 64>[.<n>]`, digits 0-9A-Za-z-_;
+ * Redis streams: `<ms>-<n>`; MongoDB: an ObjectId, seconds in its first 8 hex digits) with a time
+ * within a day of the client's clock. Volatile events carry none, and their last argument must stay theirs.
  */
 export function isOffset(text: string): boolean {
   const [, yeast, millis, seconds] = /^(?:([\w-]{7})(?:\.[\w-]+)?|(\d{13})-\d+|([\da-f]{8})[\da-f]{16})$/.exec(text) ?? [];
   let time = seconds ? parseInt(seconds, 16) * 1000 : +millis!;
-  if (yeast) for (const char of yeast) time = (time || 0) * 64 + YEAST.indexOf(char);
+  if (yeast) {
+    time = 0;
+    for (const char of yeast) {
+      const code = char.charCodeAt(0);
+      time = time * 64 + code - (code > 96 ? 61 : code > 94 ? 32 : code > 64 ? 55 : code > 47 ? 48 : -17);
+    }
+  }
   return Math.abs(time - Date.now()) < DAY;
 }
 
@@ -122,7 +127,7 @@ export function socketIoProtocol(nsp: string, readAuth: () => Data, authInQuery 
               // pingInterval + pingTimeout; without a pingTimeout the client's default stays.
               heartbeatMs = handshake.pingInterval + handshake.pingTimeout || undefined;
               // "/" on a v3 server is joined by the handshake itself: its auth had to be in that request.
-              if (!v5 && nsp == '/' && auth && !authInQuery) return [refuse('connect_error', 'socket.io 2 takes the auth of "/" in the handshake: set eio: 3')];
+              if (!v5 && nsp == '/' && auth && !authInQuery) return [refuse('connect_error', 'auth of "/" on socket.io 2 needs eio: 3')];
             }
             return event == 'ping' && id ? [{ type: 'ping' }] : [];
           }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageGroup } from '../../../src/socketio/engineio-codec.js';
 import type { ProtocolCodec, ResumeCursor } from '../../../src/protocols/protocol.js';
-import { socketIoProtocol } from '../../../src/socketio/protocol.js';
+import { isOffset, socketIoProtocol } from '../../../src/socketio/protocol.js';
 
 /** The Engine.IO handshake as the transport hands it over: pingInterval + pingTimeout make a 45 s heartbeat. */
 const HANDSHAKE = '{"sid":"e1","upgrades":[],"pingInterval":25000,"pingTimeout":20000}';
@@ -98,6 +98,11 @@ describe('socket.io codec: events and acks', () => {
     for (const last of ['b', 'offline', yearAgo, '2024-05', '1700000000000-0']) {
       expect(codec.decode({ data: `2["volatile","a","${last}"]` })).toMatchObject([{ args: ['a', last], offset: undefined }]);
     }
+  });
+
+  it('reads every digit of a yeast id, "-" and "_" included', () => {
+    for (const last of ['-', '_', '0', 'Z', 'a', 'z']) expect(isOffset(NOW.slice(0, -1) + last)).toBe(true);
+    expect(isOffset(offsetAt(Date.now() + 2 * 864e5))).toBe(false);
   });
 
   it('knows the offsets of the Redis streams and MongoDB adapters', () => {
