@@ -1,7 +1,7 @@
 import { ConnectionError, ProtocolError, type UnisocketError } from '../core/errors.js';
 import { sizeOf } from '../core/outbox.js';
 import { decodePayload, encodePayload, MessageGroup, type EnginePacket } from './engineio-codec.js';
-import type { InboundFrame, OutboundFrame, Transport, TransportCloseInfo, TransportKind, TransportOpenContext } from '../transports/transport.js';
+import { transportBase, type InboundFrame, type OutboundFrame, type Transport, type TransportCloseInfo, type TransportKind, type TransportOpenContext } from '../transports/transport.js';
 import { withQuery } from '../transports/url.js';
 import { createWebSocketTransport } from '../transports/websocket.js';
 
@@ -285,15 +285,10 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
   };
 
   const transport: Transport = {
-    kind: settings.start,
+    ...transportBase(settings.start, context.url),
     get carrier() {
       return kind;
     },
-    url: context.url,
-    onopen: null,
-    onmessage: null,
-    onerror: null,
-    onclose: null,
     open() {
       if (carrier || closed) return;
       if (kind == 'websocket') useWebSocket(webSocket()).open();

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import { ConnectionError } from '../core/errors.js';
-import type { InboundFrame, Transport, TransportOpenContext } from '../transports/transport.js';
+import { transportBase, type InboundFrame, type Transport, type TransportOpenContext } from '../transports/transport.js';
 import type { OpenSession } from './endpoint.js';
 import { createEngineIoTransport, type EngineIoSettings } from './engineio-transport.js';
 
@@ -100,17 +100,12 @@ export function sharedSessions(clock: Clock): OpenSession {
 
   return (context, settings, owner) => {
     const channel: Channel = {
+      ...transportBase(settings.start, context.url),
       owner,
       session: undefined,
-      kind: settings.start,
       get carrier() {
         return channel.session?.transport.carrier;
       },
-      url: context.url,
-      onopen: null,
-      onmessage: null,
-      onerror: null,
-      onclose: null,
       open() {
         const now = clock.now();
         const free = live.filter((session) => !owners(session).includes(owner));

@@ -82,6 +82,16 @@ export interface Transport {
   onclose: ((info: TransportCloseInfo) => void) | null;
 }
 
+/** The parts every transport starts with: its kind, URL and no callbacks yet. */
+export const transportBase = (kind: TransportKind, url: string): Pick<Transport, 'kind' | 'url' | 'onopen' | 'onmessage' | 'onerror' | 'onclose'> => ({
+  kind,
+  url,
+  onopen: null,
+  onmessage: null,
+  onerror: null,
+  onclose: null,
+});
+
 /** Everything a transport needs for one attempt, resolved by the Connection before creation. */
 export interface TransportOpenContext {
   /** Downstream URL with the query of this attempt applied. */

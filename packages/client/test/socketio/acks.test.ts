@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { closeAll, connectTo } from './helpers.js';
-import { startServer, type SocketIoVersion, type VersionedServer } from './servers.js';
+import { describe, expect, it } from 'vitest';
+import { connectTo } from './helpers.js';
+import { serversPerTest, type SocketIoVersion, type VersionedServer } from './servers.js';
 
 // A Socket.IO server answers acks in any order (each handler answers when it is done): an answer
 // confirms that one request only, so an earlier one still waiting is re-sent after a drop.
 
-let server: VersionedServer | undefined;
-afterEach(async () => {
-  closeAll();
-  await server?.close();
-  server = undefined;
-});
+const start = serversPerTest();
+let server: VersionedServer;
 
 describe.each<[string, SocketIoVersion, object]>([
   ['socket.io 4 with connection state recovery (the session resumes)', 4, { connectionStateRecovery: { maxDisconnectionDuration: 60_000 } }],
@@ -18,7 +14,7 @@ describe.each<[string, SocketIoVersion, object]>([
   ['socket.io 2 (a new session)', 2, {}],
 ])('%s', (_name, version, options) => {
   it('re-sends a request answered after a later one, once the connection dropped before its answer', async () => {
-    server = await startServer(version, options);
+    server = await start(version, options);
     /** The answer callbacks of `slow`, in arrival order: the test answers them. */
     const slow: ((answer: unknown) => void)[] = [];
     server.of('/').on('connection', (socket) => {

@@ -3,25 +3,23 @@ import type { Client } from '../../src/core/client.js';
 import type { LifecycleEvents } from '../../src/core/lifecycle.js';
 import { socketIoManager, type SocketIoManagerOptions } from '../../src/socketio/manager.js';
 import { closeOfficial, nextOf, officialClient } from './official.js';
-import { startServer, type SocketIoVersion, type VersionedServer } from './servers.js';
+import { serversPerTest, type SocketIoVersion, type VersionedServer } from './servers.js';
 
 // One Engine.IO connection for many namespaces (socket.io-client's Manager), against real socket.io 4
 // (connection state recovery on) and 2 servers.
 
-let server: VersionedServer | undefined;
 const clients: Client[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const client of clients.splice(0)) client.close();
-  closeOfficial();
-  await server?.close();
-  server = undefined;
 });
+const start = serversPerTest();
+let server: VersionedServer;
 
 const next = <K extends keyof LifecycleEvents>(client: Client, type: K) => new Promise<LifecycleEvents[K]>((resolve) => client.lifecycle.once(type, resolve as never));
 
 /** A server whose namespaces `/`, `/chat` and `/admin` answer `where` with their name, and `/private` refuses. */
 async function serve(version: SocketIoVersion) {
-  server = await startServer(version, version == 4 ? { connectionStateRecovery: { maxDisconnectionDuration: 60_000 } } : {});
+  server = await start(version, version == 4 ? { connectionStateRecovery: { maxDisconnectionDuration: 60_000 } } : {});
   for (const name of ['/', '/chat', '/admin']) {
     server.of(name).on('connection', (socket) => {
       socket.emit('hello', name); // with recovery on, an offset to recover from
@@ -48,16 +46,16 @@ describe.each<[string, SocketIoVersion, SocketIoManagerOptions]>([
     const { url } = await serve(version);
     const [chat, admin] = [officialClient(version, `${url}/chat`, { forceNew: false }), officialClient(version, `${url}/admin`, { forceNew: false })];
     await Promise.all([nextOf(chat, 'connect'), nextOf(admin, 'connect')]);
-    expect(server!.handshakes).toBe(1);
+    expect(server.handshakes).toBe(1);
     closeOfficial();
-    await expect.poll(() => server!.connections).toBe(0);
+    await expect.poll(() => server.connections).toBe(0);
 
     const manager = manage(url);
     const ours = ['/chat', '/admin', '/'].map((namespace) => socket(manager, namespace));
     await Promise.all(ours.map((client) => next(client, 'open')));
     expect(await Promise.all(ours.map((client) => client.emitWithAck('where')))).toEqual(['/chat', '/admin', '/']);
-    expect(server!.handshakes).toBe(2);
-    expect(server!.connections).toBe(1);
+    expect(server.handshakes).toBe(2);
+    expect(server.connections).toBe(1);
   });
 
   it('keeps each namespace apart: a refused one closes alone, a closed one leaves the connection to the others', async () => {
@@ -68,10 +66,10 @@ describe.each<[string, SocketIoVersion, SocketIoManagerOptions]>([
     expect(refused!.state).toMatchObject({ status: 'closed', reason: 'server-closed' });
     chat!.close();
     expect(await admin!.emitWithAck('where')).toBe('/admin');
-    expect(server!.connections).toBe(1);
+    expect(server.connections).toBe(1);
     admin!.close();
-    await expect.poll(() => server!.connections).toBe(0);
-    expect(server!.handshakes).toBe(1);
+    await expect.poll(() => server.connections).toBe(0);
+    expect(server.handshakes).toBe(1);
   });
 
   it('reconnects every namespace on one new connection after a drop, each with its own recovery', async () => {
@@ -85,17 +83,17 @@ describe.each<[string, SocketIoVersion, SocketIoManagerOptions]>([
     await expect.poll(() => [chat!.transport, admin!.transport]).toEqual(['websocket', 'websocket']);
     expect(await Promise.all([chat!, admin!].map((client) => client.emitWithAck('where')))).toEqual(['/chat', '/admin']);
     const back = [chat!, admin!].map((client) => next(client, 'open'));
-    server!.drop();
+    server.drop();
     // socket.io 4 recovers each namespace's session; socket.io 2 cannot, and each reports its gap.
     for (const open of await Promise.all(back)) expect(open).toMatchObject({ recovered: true, resumed: version == 4 });
     expect(await Promise.all([chat!, admin!].map((client) => client.emitWithAck('where')))).toEqual(['/chat', '/admin']);
-    expect(server!.handshakes).toBe(2);
-    await expect.poll(() => server!.connections).toBe(1);
+    expect(server.handshakes).toBe(2);
+    await expect.poll(() => server.connections).toBe(1);
   });
 });
 
 it('moves a namespace waiting on a hung connection to the one that opened (a staggered fallback of another namespace)', async () => {
-  server = await startServer(4, { hangWebSocket: true });
+  server = await start(4, { hangWebSocket: true });
   for (const name of ['/chat', '/admin']) server.of(name).on('connection', (socket) => socket.on('where', (answer: (name: string) => void) => answer(name)));
   const manager = socketIoManager(server.url, { eio: 4, transports: ['websocket', 'polling'], fallbackMemory: false });
   // /chat falls back to polling soon; /admin, waiting on the same hung WebSocket, would wait a minute for its own fallback or timeout.

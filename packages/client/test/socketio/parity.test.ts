@@ -1,22 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { closeAll, connectTo, type TestClient } from './helpers.js';
-import { closeOfficial, nextOf, officialClient } from './official.js';
-import { startServer, type SocketIoVersion, type VersionedServer } from './servers.js';
+import { describe, expect, it } from 'vitest';
+import { connectTo, type TestClient } from './helpers.js';
+import { nextOf, officialClient } from './official.js';
+import { serversPerTest, type SocketIoVersion, type VersionedServer } from './servers.js';
 
 // What people moving from socket.io-client reach for: onAny / prependAny / offAny, onAnyOutgoing /
 // offAnyOutgoing, id, connected, recovered, volatile; against real socket.io 4 and 2 servers.
 
-let server: VersionedServer | undefined;
-afterEach(async () => {
-  closeAll();
-  closeOfficial();
-  await server?.close();
-  server = undefined;
-});
+const start = serversPerTest();
+let server: VersionedServer;
 
 /** `/admin` answers `whoami` with the socket id, pushes `tick`s on request, counts what reaches it. */
 async function serve(version: SocketIoVersion) {
-  server = await startServer(version, version == 4 ? { connectionStateRecovery: { maxDisconnectionDuration: 60_000 } } : {});
+  server = await start(version, version == 4 ? { connectionStateRecovery: { maxDisconnectionDuration: 60_000 } } : {});
   const received: unknown[][] = [];
   server.of('/admin').on('connection', (socket) => {
     socket.emit('hello', 'you'); // with recovery on, an offset to recover from
@@ -105,7 +100,7 @@ describe.each<[string, SocketIoVersion, { eio: 3 | 4 }]>([
     expect([client.connected, client.recovered]).toEqual([true, false]);
     const lost = client.next('close');
     const back = client.next('open');
-    server!.drop();
+    server.drop();
     await lost;
     expect(client.connected).toBe(false);
     await back;
@@ -120,7 +115,7 @@ describe.each<[string, SocketIoVersion, { eio: 3 | 4 }]>([
     await client.emitWithAck('whoami');
     const lost = client.next('close');
     const back = client.next('open');
-    server!.drop();
+    server.drop();
     await lost;
     const seen: unknown[] = [];
     client.onAnyOutgoing((...call) => void seen.push(call));

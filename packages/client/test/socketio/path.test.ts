@@ -1,21 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { closeAll, connectTo } from './helpers.js';
-import { closeOfficial, nextOf, officialClient } from './official.js';
-import { startServer, VERSIONS, type VersionedServer } from './servers.js';
+import { describe, expect, it } from 'vitest';
+import { connectTo } from './helpers.js';
+import { nextOf, officialClient } from './official.js';
+import { serversPerTest, VERSIONS, type VersionedServer } from './servers.js';
 
 // A custom Engine.IO `path` written without its trailing slash, as people write it.
 
-let server: VersionedServer | undefined;
-afterEach(async () => {
-  closeAll();
-  closeOfficial();
-  await server?.close();
-  server = undefined;
-});
+const start = serversPerTest();
+let server: VersionedServer;
 
 describe.each(VERSIONS)('socket.io %i served under a custom path', (version) => {
   it.each(['/custom-rt', '/custom-rt/'])('is reached with path %j, as socket.io-client reaches it', async (path) => {
-    server = await startServer(version, { path: '/custom-rt' });
+    server = await start(version, { path: '/custom-rt' });
     const official = officialClient(version, server.url, { path });
     await nextOf(official, 'connect');
 

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { closeAll, connectTo } from './helpers.js';
-import { startServer, type VersionedServer } from './servers.js';
+import { describe, expect, it } from 'vitest';
+import { connectTo } from './helpers.js';
+import { serversPerTest, type VersionedServer } from './servers.js';
 import type { SocketIoEndpointOptions } from '../../src/socketio/options.js';
 
 // A message over the server's maxHttpBufferSize fails that call, before it leaves, and the connection
@@ -10,16 +10,12 @@ import type { SocketIoEndpointOptions } from '../../src/socketio/options.js';
 const LIMIT = 1000;
 const big = 'x'.repeat(LIMIT);
 
-let server: VersionedServer | undefined;
-afterEach(async () => {
-  closeAll();
-  await server?.close();
-  server = undefined;
-});
+const start = serversPerTest();
+let server: VersionedServer;
 
 /** A server with a small limit whose `echo` answers with what it got. */
 async function limited(version: 2 | 3 | 4, transports?: ('polling' | 'websocket')[]) {
-  server = await startServer(version, { maxHttpBufferSize: LIMIT, ...(transports && { transports }) });
+  server = await start(version, { maxHttpBufferSize: LIMIT, ...(transports && { transports }) });
   server.of('/').on('connection', (socket) => socket.on('echo', (value: never, answer?: (value: unknown) => void) => answer?.(value)));
   return server;
 }
@@ -41,7 +37,7 @@ describe.each<[string, SocketIoEndpointOptions]>([
     await ready(client);
     await expect(client.emitWithAck('echo', big)).rejects.toMatchObject({ name: 'RequestError', code: 'too-large' });
     expect(await client.emitWithAck('echo', 'small')).toBe('small');
-    expect(server!.handshakes).toBe(1);
+    expect(server.handshakes).toBe(1);
     expect(client.events.filter((event) => event.type == 'close')).toEqual([]);
   });
 
@@ -52,7 +48,7 @@ describe.each<[string, SocketIoEndpointOptions]>([
     expect(() => client.emit('echo', big)).toThrowError(expect.objectContaining({ code: 'too-large' }) as Error);
     await expect(client.emitWithAck('echo', new Uint8Array(LIMIT))).rejects.toMatchObject({ code: 'too-large' });
     expect(await client.emitWithAck('echo', 'small')).toBe('small');
-    expect(server!.handshakes).toBe(1);
+    expect(server.handshakes).toBe(1);
   });
 });
 
@@ -65,7 +61,7 @@ describe('socket.io 4 on polling only', () => {
     await client.next('open');
     expect(await dropped).toMatchObject({ error: { code: 'too-large' }, dropped: [expect.objectContaining({ name: 'echo' })] });
     expect(await client.emitWithAck('echo', 'later')).toBe('later');
-    expect(server!.handshakes).toBe(1);
+    expect(server.handshakes).toBe(1);
   });
 });
 
@@ -76,7 +72,7 @@ describe.each([2, 3] as const)('socket.io %i (no limit in its handshake)', (vers
     await client.next('open');
     await expect(client.emitWithAck('echo', big)).rejects.toMatchObject({ code: 'too-large' });
     expect(await client.emitWithAck('echo', 'small')).toBe('small');
-    expect(server!.handshakes).toBe(1);
+    expect(server.handshakes).toBe(1);
   });
 
   it('sends a plain emit at most once, even when the server drops the connection on it', async () => {
@@ -88,6 +84,6 @@ describe.each([2, 3] as const)('socket.io %i (no limit in its handshake)', (vers
     await lost;
     await client.next('open');
     expect(await client.emitWithAck('echo', 'after')).toBe('after');
-    expect(server!.handshakes).toBe(2);
+    expect(server.handshakes).toBe(2);
   });
 });

@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { closeAll, connectTo } from './helpers.js';
-import { startServer, type SocketIoVersion, type VersionedServer } from './servers.js';
+import { describe, expect, it } from 'vitest';
+import { connectTo } from './helpers.js';
+import { serversPerTest, type SocketIoVersion, type VersionedServer } from './servers.js';
 
 // Reconnects against real socket.io servers: what recovers, what is reported as a gap, and what the
 // recovery offsets must not take from the application's arguments.
 
-let server: VersionedServer | undefined;
-afterEach(async () => {
-  closeAll();
-  await server?.close();
-  server = undefined;
-});
+const start = serversPerTest();
+let server: VersionedServer;
 
 const RECOVERY = { connectionStateRecovery: { maxDisconnectionDuration: 60_000 } };
 
@@ -22,7 +18,7 @@ describe.each<[string, SocketIoVersion, object, { eio: 3 | 4 }]>([
   ['socket.io 4 without connection state recovery', 4, {}, { eio: 4 }],
 ])('%s', (_name, version, options, endpoint) => {
   it('reports a gap on every reconnect, since the session starts over', async () => {
-    server = await startServer(version, options);
+    server = await start(version, options);
     const client = connectTo(server.url, { ...endpoint, ...WEBSOCKET });
     await client.next('open');
     for (let drop = 1; drop <= 2; drop++) {
@@ -38,7 +34,7 @@ describe.each<[string, SocketIoVersion, object, { eio: 3 | 4 }]>([
 
 describe('socket.io 4 with connection state recovery', () => {
   it('reports no gap when the session recovers', async () => {
-    server = await startServer(4, RECOVERY);
+    server = await start(4, RECOVERY);
     server.of('/').on('connection', (socket) => socket.emit('hello', 'you'));
     const client = connectTo(server.url, { eio: 4, ...WEBSOCKET });
     await client.nextEvent('hello'); // an offset to recover from
@@ -49,7 +45,7 @@ describe('socket.io 4 with connection state recovery', () => {
   });
 
   it('keeps the last argument of volatile events (they carry no offset) and still recovers after them', async () => {
-    server = await startServer(4, RECOVERY);
+    server = await start(4, RECOVERY);
     server.of('/').on('connection', (socket) => {
       socket.on('stored', () => socket.emit('stored', 'a', 'b'));
       // A volatile emit is dropped while the transport is busy: asked for alone, it goes out.

@@ -3,6 +3,9 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket as TcpSocket } from 'node:net';
 import { createRequire } from 'node:module';
+import { afterEach } from 'vitest';
+import { closeAll } from './helpers.js';
+import { closeOfficial } from './official.js';
 
 const require = createRequire(import.meta.url);
 
@@ -107,3 +110,21 @@ interface IoServer {
 }
 
 export const VERSIONS: SocketIoVersion[] = [2, 3, 4];
+
+/**
+ * Starts servers for the tests of a file: after each test every server it started is closed, with the
+ * clients the test opened (ours through `connectTo`, and socket.io-client's).
+ */
+export function serversPerTest(): (version: SocketIoVersion, options?: VersionedServerOptions) => Promise<VersionedServer> {
+  const started: VersionedServer[] = [];
+  afterEach(async () => {
+    closeAll();
+    closeOfficial();
+    await Promise.all(started.splice(0).map((server) => server.close()));
+  });
+  return async (version, options) => {
+    const server = await startServer(version, options);
+    started.push(server);
+    return server;
+  };
+}
