@@ -29,9 +29,9 @@ describe('what each entry puts in an app bundle', () => {
     expect(modules).toContain(CLIENT + 'logging/format.ts');
   });
 
-  it('the Socket.IO endpoint carries no SSE and no envelope code', async () => {
+  it('the Socket.IO endpoint carries no SSE and no envelope code, and not the manager of many namespaces', async () => {
     const modules = await modulesOf('ours-socketio');
     expect(modules).toContain(CLIENT + 'socketio/engineio-transport.ts');
-    expect(modules.filter((module) => /sse|envelope|fake-/.test(module))).toEqual([]);
+    expect(modules.filter((module) => /sse|envelope|fake-|manager|shared-session/.test(module))).toEqual([]);
   });
 });

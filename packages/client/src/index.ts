@@ -3,7 +3,7 @@
 export { connect, type ConnectOptions } from './connect.js';
 export { createClient, type Client } from './core/client.js';
 export type { ScopedEmitter } from './core/scoped-emitter.js';
-export type { DefaultEvents, Listener, EventNames, EventsMap, RawData, SendData } from './core/events.js';
+export type { AddAnyListener, AnyEventListener, DefaultEvents, Listener, EventNames, EventsMap, RawData, SendData } from './core/events.js';
 
 // Endpoints and protocols
 export { websocket, type WebSocketEndpointOptions } from './transports/websocket.js';
@@ -11,6 +11,7 @@ export { sse, type SseEndpointOptions } from './transports/sse.js';
 export { socketio } from './socketio/endpoint.js';
 export type { SocketIoEndpointOptions, SocketIoTransport } from './socketio/options.js';
 export { connectSocketIo, type SocketIoConnectOptions } from './socketio/connect.js';
+export { socketIoManager, type SocketIoManager, type SocketIoManagerOptions, type SocketIoSocketOptions } from './socketio/manager.js';
 export { envelope } from './protocols/envelope.js';
 export { raw, type RawProtocolOptions } from './protocols/raw.js';
 export type { ProtocolOption } from './protocols/resolve.js';

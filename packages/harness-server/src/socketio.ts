@@ -2,6 +2,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Server } from 'socket.io';
 import type { Namespace, Socket } from 'socket.io';
+import { SessionAwareAdapter } from 'socket.io-adapter';
 import type { HarnessContext } from './context.js';
 
 /** The token the `/private` namespace wants in `auth.token` (or `?token=` for socket.io 2.x clients). */
@@ -31,6 +32,7 @@ export function attachSocketIo(ctx: HarnessContext, http: HttpServer): SocketIoS
     pingInterval: ctx.options.socketIoPingIntervalMs ?? 25_000,
     pingTimeout: ctx.options.socketIoPingTimeoutMs ?? 20_000,
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS },
+    adapter: TakeOverAdapter,
     // Any origin, no credentials (DESIGN.md): reflecting every Origin with credentials would let any page
     // act with the user's cookies.
     cors: { origin: '*' },
@@ -53,6 +55,31 @@ export function attachSocketIo(ctx: HarnessContext, http: HttpServer): SocketIoS
     handleUpgrade: (req, socket, head) => io.engine.handleUpgrade(req, socket, head),
     close: () => new Promise<void>((done) => void io.close(() => done())),
   };
+}
+
+/** What the take-over reads of a namespace: its sockets, connected or still passing the middlewares. */
+interface LiveSockets {
+  sockets: Map<string, Socket>;
+  _preConnectSockets: Map<string, Socket>;
+}
+
+/**
+ * socket.io's own session store, except that a session is restored only once the socket it was taken
+ * from is gone. socket.io restores a session while that socket may still be connected (the client lost
+ * the connection but the server has not noticed yet, or the client's second attempt asks too): the two
+ * then share one id, and when the older one goes, its cleanup (`leaveAll`: the adapter's `delAll(id)`)
+ * takes every room from the newer one, whose room messages stop with nothing reported. Here the older
+ * socket's connection is closed first (a recoverable `forced close`, at once: it persists the session as
+ * it is now and leaves its rooms), then the session is restored from that fresh state.
+ */
+class TakeOverAdapter extends SessionAwareAdapter {
+  override restoreSession(pid: string, offset: string): ReturnType<SessionAwareAdapter['restoreSession']> {
+    const { sockets, _preConnectSockets } = this.nsp as LiveSockets;
+    for (const socket of [...sockets.values(), ..._preConnectSockets.values()]) {
+      if ((socket as unknown as { pid?: string }).pid === pid) socket.conn.close(true);
+    }
+    return super.restoreSession(pid, offset);
+  }
 }
 
 /** Splits a trailing ack callback off an event's arguments (socket.io passes it last). */

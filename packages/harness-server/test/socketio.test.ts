@@ -4,7 +4,7 @@ import ioV2 from 'socket.io-client-v2';
 import type { SocketV2 } from 'socket.io-client-v2';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PRIVATE_NAMESPACE_TOKEN } from '../src/index.js';
-import { Peers, control, startTestHarness } from './helpers.js';
+import { Peers, WsPeer, control, startTestHarness, wsUrl } from './helpers.js';
 import type { TestHarness } from './helpers.js';
 
 let harness: TestHarness;
@@ -105,6 +105,44 @@ describe('socket.io across protocol revisions and faults', () => {
     const atLegacy = once<Record<string, unknown>>(legacy, 'chat');
     modern.emit('chat', { text: 'across revisions' });
     expect(await atLegacy).toMatchObject({ text: 'across revisions', from: modern.id });
+  });
+
+  it("restores a session only once its old socket is gone, so the room's messages still reach the new one", async () => {
+    // Raw Engine.IO over WebSocket, to recover a session that another connection still holds (the
+    // server has not noticed that connection died, or the client's second attempt asks too).
+    const engine = wsUrl(harness.url, '/socket.io/?EIO=4&transport=websocket');
+    const next = async (peer: WsPeer, prefix: string) => {
+      await vi.waitFor(() => expect(peer.messages.some((message) => message.startsWith(prefix))).toBe(true));
+      return peer.messages.splice(peer.messages.findIndex((message) => message.startsWith(prefix)), 1)[0]!;
+    };
+    const payload = (message: string) => JSON.parse(message.slice(message.indexOf(',') + 1)) as unknown;
+    const first = peers.add(await WsPeer.open(engine));
+    await next(first, '0{');
+    first.ws.send('40/chat,');
+    const { sid, pid } = payload(await next(first, '40/chat,')) as { sid: string; pid: string };
+    const offset = (payload(await next(first, '42/chat,["message"')) as string[]).at(-1);
+    first.ws.send('42/chat,1["join","takeover"]');
+    await next(first, '43/chat,1');
+    first.ws.close(); // the session is kept for recovery
+    /** A connection that recovers the session. */
+    const recover = async () => {
+      const peer = peers.add(await WsPeer.open(engine));
+      await next(peer, '0{');
+      peer.ws.send(`40/chat,${JSON.stringify({ pid, offset })}`);
+      expect(payload(await next(peer, '40/chat,'))).toEqual({ sid, pid });
+      return peer;
+    };
+    await vi.waitFor(() => expect(harness.logs.some((line) => line.includes(`${sid}: disconnected`))).toBe(true));
+    const stale = await recover();
+    const resumed = await recover();
+    // The stale connection goes (the server closed it already; before, it took the rooms with it when it went).
+    stale.ws.close();
+    await stale.closed;
+
+    const talker = v4('/chat');
+    await emitWithAck(talker, 'join', 'takeover');
+    talker.emit('chat', { text: 'still in the room' });
+    expect(await next(resumed, '42/chat,["chat"')).toContain('still in the room');
   });
 
   it('recovers the connection state of a v4 client after a drop, with the missed chat', async () => {

@@ -32,6 +32,8 @@ export interface Attempt {
   confirm(): void;
   /** Sends through the transport; only confirmed attempts (which have one) are sent through. */
   send(frames: readonly OutboundFrame[]): Promise<void>;
+  /** Whether the server takes a message as large as `frame` (the transport's `fits`; true when it cannot tell). */
+  fits(frame: OutboundFrame): boolean;
   /** Resolves the URL and headers, creates the codec and transport, and opens it. Called once, after the Connection registered the attempt. */
   open(): void;
   /** Detaches and closes the transport; no callback fires afterwards. Idempotent. */
@@ -102,6 +104,7 @@ export function createAttempt(
     },
     confirm: () => clock.clearTimeout(timer),
     send: (frames) => transport!.send(frames),
+    fits: (frame) => transport?.fits?.(frame) ?? true,
     close() {
       if (closed) return;
       closed = true;

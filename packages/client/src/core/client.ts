@@ -1,8 +1,8 @@
 import { createConnection } from './connection.js';
 import type { Endpoint } from './endpoint.js';
 import { RequestError } from './errors.js';
-import type { DefaultEvents, Listener, EventNames, EventsMap, SendData } from './events.js';
-import { createDispatcher, type Lifecycle } from './lifecycle.js';
+import type { AddAnyListener, AnyEventListener, DefaultEvents, Listener, EventNames, EventsMap, SendData } from './events.js';
+import { createDispatcher, type Lifecycle, type LifecycleEvents } from './lifecycle.js';
 import { resolveOptions, type ClientOptions } from './options.js';
 import { scopedEmitter, type Request as AckRequest, type ScopedEmitter } from './scoped-emitter.js';
 import type { ConnectionState } from './state.js';
@@ -19,6 +19,17 @@ export interface Client<In extends EventsMap = DefaultEvents, Out extends Events
   readonly transport: TransportKind | undefined;
   /** The endpoint in use, when open. */
   readonly endpoint: Endpoint | undefined;
+  /** The server's id of this connection while open: Socket.IO's namespace socket id (`socket.id`); undefined for protocols that name none. */
+  readonly id: string | undefined;
+  /** Whether the connection is open (`state.status === 'open'`). */
+  readonly connected: boolean;
+  /**
+   * Whether the last reconnect continued the session: missed messages replayed, acks and rooms kept
+   * (Socket.IO connection state recovery, envelope resume). False after the first connect and after a `gap`.
+   */
+  readonly recovered: boolean;
+  /** Emits that go out only if they can go now: dropped while not connected (or behind others waiting), never queued, never sent twice. */
+  readonly volatile: { emit<E extends EventNames<Out>>(event: E, ...args: Parameters<Out[E]>): void };
   /** Connection lifecycle (state, open, reconnecting, fallback, error, close, outbox, heartbeat, gap), apart from application events. */
   readonly lifecycle: Lifecycle;
   /**
@@ -31,6 +42,18 @@ export interface Client<In extends EventsMap = DefaultEvents, Out extends Events
   once<E extends EventNames<In> | 'message'>(event: E, listener: Listener<In, E>): () => void;
   /** Removes `listener`, or every listener of `event`. */
   off<E extends EventNames<In> | 'message'>(event: E, listener?: Listener<In, E>): void;
+  /** Listens to every server event, called with its name first, before the event's own listeners; returns the function that unsubscribes. */
+  readonly onAny: AddAnyListener<In>;
+  /** Like `onAny`, called before the listeners added so far. */
+  readonly prependAny: AddAnyListener<In>;
+  /** Removes `listener`, or every listener added with `onAny`/`prependAny`. */
+  offAny(listener?: AnyEventListener<In> | ((event: EventNames<In>) => unknown)): void;
+  /** Listens to every event the app emits (`emit`, `emitWithAck`, `send` as `'message'`), once it is accepted (sent or queued). */
+  readonly onAnyOutgoing: AddAnyListener<Out>;
+  /** Like `onAnyOutgoing`, called before the listeners added so far. */
+  readonly prependAnyOutgoing: AddAnyListener<Out>;
+  /** Removes `listener`, or every outgoing listener. */
+  offAnyOutgoing(listener?: AnyEventListener<Out> | ((event: EventNames<Out>) => unknown)): void;
   /**
    * Sends an event. While disconnected it waits in the outbox and goes out in order after reconnect.
    * Throws `RequestError('outbox-full')` (policy `reject-new`) or `RequestError('closed')` after `close()`.
@@ -49,9 +72,14 @@ export function createClient<In extends EventsMap = DefaultEvents, Out extends E
   const resolved = resolveOptions(options);
   const events = createDispatcher();
   const lifecycle = createDispatcher();
+  /** Listeners of what the app emits: `onAnyOutgoing`. */
+  const outgoing = createDispatcher();
   // Before anything can happen: the logger sees every decision from the first.
   resolved.logger?.(lifecycle as Lifecycle, resolved.clock);
   const connection = createConnection(resolved, lifecycle, events.emit);
+  let recovered = false;
+  // A carrier switch of a live session (resumed, not a reconnect) changes nothing.
+  lifecycle.on('open', (event: LifecycleEvents['open']) => (event.recovered || !event.resumed) && (recovered = event.resumed));
 
   /** The session, once `event` is known to be a name and the client is not closed. */
   const sessionFor = (event: unknown) => {
@@ -61,15 +89,20 @@ export function createClient<In extends EventsMap = DefaultEvents, Out extends E
   };
   const request: AckRequest = (...call) => {
     try {
-      return sessionFor(call[0]).request(...call);
+      const answer = sessionFor(call[0]).request(...call);
+      outgoing.emit(call[0], call[1]);
+      return answer;
     } catch (error) {
       return Promise.reject(error);
     }
   };
+  /** Queues (or with `volatile`, sends now or drops) an event, and tells the outgoing listeners what was not dropped. */
+  const enqueue = (event: string, args: readonly unknown[], raw: boolean, volatile?: boolean) =>
+    void (sessionFor(event).enqueue(event, args, raw, volatile) && outgoing.emit(event, args));
 
   const client: Client<EventsMap, EventsMap> = {
     ...scopedEmitter(request, resolved.ackTimeoutMs),
-    // on, once, off (and emit, replaced below).
+    // on, once, off, onAny, prependAny, offAny (and emit, replaced below).
     ...events,
     get state() {
       return connection.state;
@@ -80,9 +113,22 @@ export function createClient<In extends EventsMap = DefaultEvents, Out extends E
     get endpoint() {
       return connection.current?.endpoint;
     },
+    get id() {
+      return connection.current?.codec?.id;
+    },
+    get connected() {
+      return connection.state.status === 'open';
+    },
+    get recovered() {
+      return recovered;
+    },
+    volatile: { emit: (event, ...args) => enqueue(event, args, false, true) },
     lifecycle: lifecycle as Lifecycle,
-    emit: (event, ...args) => sessionFor(event).enqueue(event, args, false),
-    send: (data) => sessionFor('message').enqueue('message', [data], true),
+    emit: (event, ...args) => enqueue(event, args, false),
+    send: (data) => enqueue('message', [data], true),
+    onAnyOutgoing: outgoing.onAny,
+    prependAnyOutgoing: outgoing.prependAny,
+    offAnyOutgoing: outgoing.offAny,
     connect: connection.connect,
     close: connection.close,
   };

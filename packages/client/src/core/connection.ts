@@ -238,7 +238,9 @@ export function createConnection(
           heartbeat.stop();
           return session.attach(undefined);
         }
-        return attempt.fail(connectionFailure('server-closed', `server bye: ${input.code}: ${input.message}`, {}, !input.retry));
+        const closed = connectionFailure('server-closed', `server bye: ${input.code}: ${input.message}`, {}, !input.retry);
+        // Refused for every endpoint (a Socket.IO namespace's connect_error): the round ends now, no other endpoint asks again.
+        return input.final ? terminate(closed) : attempt.fail(closed);
       }
       if (attempt !== current) {
         // Not up yet: a transport counts as working from its first real frame on.

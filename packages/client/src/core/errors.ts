@@ -22,6 +22,7 @@ export type UnisocketErrorCode =
   | 'aborted'
   | 'closed'
   | 'outbox-full'
+  | 'too-large'
   | 'send-failed';
 
 interface ErrorContext {
@@ -70,7 +71,7 @@ export class ProtocolError extends UnisocketError {
   }
 }
 
-/** A request (`emitWithAck`, an outbox entry) did not complete: timeout, abort, close, overflow. */
+/** A request (`emitWithAck`, an outbox entry) did not complete: timeout, abort, close, overflow, too large for the server. */
 export class RequestError extends UnisocketError {
   override readonly name = 'RequestError' as const;
 }

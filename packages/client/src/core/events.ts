@@ -24,5 +24,17 @@ export type SendData = string | ArrayBuffer | ArrayBufferView | Blob;
 /** Names of the events of a map. */
 export type EventNames<Map extends EventsMap> = keyof Map & string;
 
+/**
+ * A listener of every event of `Map` (`onAny`, `onAnyOutgoing`): the event's name, then its arguments
+ * (comparing the name narrows them).
+ */
+export type AnyEventListener<Map extends EventsMap> = (...call: { [E in EventNames<Map>]: [event: E, ...args: Parameters<Map[E]>] }[EventNames<Map>]) => unknown;
+
+/** Adds a listener of every event of `Map`, one that takes the arguments or the name alone; returns the function that removes it. */
+export interface AddAnyListener<Map extends EventsMap> {
+  (listener: AnyEventListener<Map>): () => void;
+  (listener: (event: EventNames<Map>) => unknown): () => void;
+}
+
 /** The listener of `event`: `In[event]`, or `(data) => void` for an undeclared `'message'` (raw messages). */
 export type Listener<In extends EventsMap, E> = E extends keyof In ? In[E] : (data: RawData) => void;

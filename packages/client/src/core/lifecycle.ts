@@ -50,9 +50,21 @@ export interface Listeners<Map extends Record<string, AnyListener>> {
 export type Lifecycle = Listeners<{ [K in keyof LifecycleEvents]: (event: LifecycleEvents[K]) => void }>;
 
 export interface Dispatcher extends Listeners<Record<string, AnyListener>> {
-  /** Calls every listener of `type` in order; returns what the first one returned. A throwing listener is reported, not propagated. */
+  /**
+   * Calls the listeners of every type (with `type` first), then every listener of `type`, in order;
+   * returns what the first of `type` returned. A throwing listener is reported, not propagated.
+   */
   emit(type: string, args: readonly unknown[]): unknown;
+  /** Listens to every type, called with the type first; returns the unsubscribe function. */
+  onAny(listener: AnyListener): () => void;
+  /** Like `onAny`, before the listeners of every type added so far. */
+  prependAny(listener: AnyListener): () => void;
+  /** Removes `listener` from the listeners of every type, or all of them. */
+  offAny(listener?: AnyListener): void;
 }
+
+/** The key of the listeners of every type: no event name can be it. */
+const ANY = Symbol();
 
 type Handler = ((...args: unknown[]) => unknown) & { listener?: unknown };
 
@@ -61,13 +73,13 @@ type Handler = ((...args: unknown[]) => unknown) & { listener?: unknown };
  * changed in place, so `emit` walks the list as it was without copying it.
  */
 export function createDispatcher(): Dispatcher {
-  const all = new Map<string, Handler[]>();
-  const listOf = (type: string) => all.get(type) ?? [];
-  const on = (type: string, listener: AnyListener) => {
-    all.set(type, [...listOf(type), listener as Handler]);
+  const all = new Map<string | symbol, Handler[]>();
+  const listOf = (type: string | symbol) => all.get(type) ?? [];
+  const on = (type: string | symbol, listener: AnyListener, first?: boolean) => {
+    all.set(type, first ? [listener as Handler, ...listOf(type)] : [...listOf(type), listener as Handler]);
     return () => off(type, listener);
   };
-  const off = (type: string, listener?: AnyListener) => {
+  const off = (type: string | symbol, listener?: AnyListener) => {
     const list = listOf(type);
     const found = list.findIndex((handler) => handler == listener || handler.listener == listener);
     // Without a listener nothing is kept; a listener that is not there removes nothing (found: -1).
@@ -84,21 +96,30 @@ export function createDispatcher(): Dispatcher {
       handler.listener = listener;
       return on(type, handler);
     },
+    onAny: (listener) => on(ANY, listener),
+    prependAny: (listener) => on(ANY, listener, true),
+    offAny: (listener) => off(ANY, listener),
     emit(type, args) {
-      const list = listOf(type);
-      let first: unknown;
-      for (let index = 0; index < list.length; index++) {
-        try {
-          const result = list[index]!(...args);
-          if (index == 0) first = result;
-        } catch (error) {
-          // A listener's bug must not break the connection: report it like an uncaught error.
-          queueMicrotask(() => {
-            throw error;
-          });
-        }
-      }
-      return first;
+      const any = all.get(ANY);
+      if (any?.length) call(any, [type, ...args]);
+      return call(listOf(type), args);
     },
   };
+}
+
+/** Calls each of `list` with `args`; returns what the first returned. */
+function call(list: Handler[], args: readonly unknown[]): unknown {
+  let first: unknown;
+  for (let index = 0; index < list.length; index++) {
+    try {
+      const result = list[index]!(...args);
+      if (index == 0) first = result;
+    } catch (error) {
+      // A listener's bug must not break the connection: report it like an uncaught error.
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+  return first;
 }

@@ -65,6 +65,8 @@ export interface Outbox {
   requeue(): void;
   /** Removes entries with `cid <= cid` (the server has processed them), sent or waiting to go out again; none without `cid`. */
   confirm(cid: number | undefined): void;
+  /** Removes the entry with this `cid` only: its answer says nothing of the others (Socket.IO answers in any order). */
+  confirmOne(cid: number): void;
   /**
    * Removes these entries, sent or put back to wait (raw protocol: done once the transport took them;
    * a send that completes after its transport was replaced must not go out again).
@@ -137,6 +139,10 @@ export function createOutbox({ maxMessages, maxBytes, overflow }: ResolvedOutbox
       for (let index = sentCount; index < count; index++) waitingBytes -= entries[index]!.bytes;
       entries.splice(0, count);
       sentCount = Math.max(sentCount - count, 0);
+    },
+    confirmOne(cid) {
+      const entry = entries.find((candidate) => candidate.cid === cid);
+      if (entry) remove(entry);
     },
     settle(list) {
       for (const entry of list) remove(entry);

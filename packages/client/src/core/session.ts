@@ -24,8 +24,11 @@ export type ReadyInput = Extract<ProtocolInput, { type: 'ready' }>;
 export interface Session {
   /** Where a resumed session continues from (replaced on a new session). */
   cursor: ResumeCursor;
-  /** Queues a message and sends it if connected. Throws `outbox-full`. */
-  enqueue(name: string, args: readonly unknown[], raw: boolean): void;
+  /**
+   * Queues a message and sends it if connected; `volatile`: only if it can go out now, else it is
+   * dropped (false). Throws `outbox-full`, or `too-large` when it was to go out now.
+   */
+  enqueue(name: string, args: readonly unknown[], raw: boolean, volatile?: boolean): boolean;
   /** `emitWithAck`: queues the event and waits for its ack. Throws `outbox-full`. */
   request(name: string, args: readonly unknown[], timeoutMs: number, signal: AbortSignal | undefined): Promise<unknown>;
   /** Makes `attempt` the one messages go through (or none); what was sent but not confirmed goes out again. */
@@ -120,10 +123,11 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
   let nextCid = 1;
   let lastLocalId = 0;
 
+  /** Whether a message would go out at once: connected, nothing in flight on a request carrier, nothing waiting. */
+  const sendsNow = () => attached?.codec && !busy && !outbox.size;
   /** Queues a message; the size is estimated only if it has to wait. */
   const queue = (name: string, args: readonly unknown[], wantsAck: boolean, raw: boolean) => {
-    const sendsNow = attached?.codec && !busy && !outbox.size;
-    const entry: OutboxEntry = { localId: ++lastLocalId, name, args, wantsAck, raw, bytes: sendsNow ? 0 : estimateBytes(name, args, raw) };
+    const entry: OutboxEntry = { localId: ++lastLocalId, name, args, wantsAck, raw, bytes: sendsNow() ? 0 : estimateBytes(name, args, raw) };
     const dropped = outbox.push(entry);
     if (dropped.length) {
       const error = new RequestError('outbox-full', `the outbox is full: dropped the ${dropped.length} oldest messages`);
@@ -131,6 +135,22 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
       report('error', { error, dropped });
     }
     return entry;
+  };
+
+  /** The entry `enqueue` is adding now, and the error it throws when the server would refuse it. */
+  let adding: OutboxEntry | undefined;
+  let refused: RequestError | undefined;
+  /**
+   * A message larger than the server announced it takes fails alone, before it leaves (sent, it would
+   * make the server close the connection, and again after every reconnect): `emitWithAck` rejects, an
+   * `emit` throws when it was about to go out at once, else it is reported as dropped.
+   */
+  const tooLarge = (entry: OutboxEntry) => {
+    outbox.settle([entry]);
+    const error = new RequestError('too-large', `"${entry.name}" is larger than the server takes`);
+    if (requests.has(entry)) settle(entry, error);
+    else if (entry == adding) refused = error;
+    else report('error', { error, dropped: [entry] });
   };
 
   const flush = () => {
@@ -152,11 +172,17 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
         if (requests.has(entry)) byCid.set(entry.cid, entry);
       }
       const frame = raw && !supportsAcks ? codec.encodeMessage(args[0] as OutboundFrame) : codec.encodeEvent(name, args, entry.cid ?? 0, wantsAck);
+      if (!attempt.fits(frame)) {
+        tooLarge(entry);
+        continue;
+      }
       // Its size, should it have to wait again (sent, then the connection lost before the server confirmed it).
       entry.bytes ||= sizeOf(frame);
       frames.push(frame);
-      // Without acks (raw), or without an ack asked from an acks-only server, a message is done once the transport took it.
-      if (!supportsAcks || (acksOnly && !wantsAck)) done.push(entry);
+      // Without an ack asked from an acks-only server, a message goes at most once: done now, never sent again
+      // (not even when this send fails). Without acks (raw), a message is done once the transport took it.
+      if (acksOnly && !wantsAck) outbox.settle([entry]);
+      if (!supportsAcks) done.push(entry);
     }
     changed();
     if (!frames.length) return;
@@ -186,9 +212,14 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
 
   const session: Session = {
     cursor: {},
-    enqueue(name, args, raw) {
-      queue(name, args, false, raw);
+    enqueue(name, args, raw, volatile) {
+      if (volatile && !sendsNow()) return false;
+      adding = queue(name, args, false, raw);
       flush();
+      const error = refused;
+      adding = refused = undefined;
+      if (error) throw error;
+      return true;
     },
     // An aborted signal rejects at once (the message leaves the outbox before it is sent); a protocol
     // without acks rejects with `unsupported` when the message would be sent.
@@ -263,8 +294,10 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
           break;
         case 'ack': {
           const { cid, error } = input;
-          // The server processes cids in order: an answer to `cid` confirms every cid up to it.
-          outbox.confirm(cid);
+          // The envelope server processes cids in order: an answer to `cid` confirms every cid up to it.
+          // An acks-only server (Socket.IO) answers each when its handler is done: that one only.
+          if (attempt.codec?.acksOnly) outbox.confirmOne(cid);
+          else outbox.confirm(cid);
           const entry = byCid.get(cid);
           if (entry) settle(entry, error && new ProtocolError('server-error', `the server answered ${error.code}: ${error.message}`), input.args[0]);
           break;

@@ -44,8 +44,11 @@ export type ProtocolInput =
   | { type: 'reply'; frames: OutboundFrame[] }
   /** A bad frame: reported, the connection survives. */
   | { type: 'error'; error: ProtocolError }
-  /** The server ends the session; `retry: false` is terminal. */
-  | { type: 'close'; code: string; message: string; retry: boolean };
+  /**
+   * The server ends the session; `retry: false` is terminal (on this carrier). `final`: the refusal holds
+   * for every endpoint (Socket.IO's namespace refused or ended the connection), so no other is tried.
+   */
+  | { type: 'close'; code: string; message: string; retry: boolean; final?: boolean };
 
 /** A codec instance for one connection attempt. Pure framing: no I/O, no timers; never throws. */
 export interface ProtocolCodec {
@@ -54,11 +57,14 @@ export interface ProtocolCodec {
    * `welcome`, Engine.IO open); `open` trusts the transport's open (raw servers that say nothing first).
    */
   readonly confirmOn: 'first-frame' | 'open';
+  /** The server's id of this connection, once it named one (Socket.IO: the namespace socket id). */
+  readonly id?: string;
   /** Whether the server answers `event` frames that ask for an ack. */
   readonly supportsAcks: boolean;
   /**
    * The server confirms only events that ask for an ack (Socket.IO): any other message is done once
-   * the transport took it and is never sent twice. Otherwise acks and pings confirm every `cid` (envelope).
+   * the transport took it and is never sent twice, and an ack confirms its own event only (handlers
+   * answer in any order). Otherwise acks and pings confirm every `cid` up to theirs (envelope).
    * @default false
    */
   readonly acksOnly?: boolean;

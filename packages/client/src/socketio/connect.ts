@@ -18,8 +18,8 @@ export function connectSocketIo<In extends EventsMap = DefaultEvents, Out extend
   url: string,
   options: SocketIoConnectOptions = {},
 ): Client<In, Out> {
-  const { eio, namespace, auth, path, transports, upgrade, withCredentials, ...policy } = options ?? {};
+  const { eio, namespace, auth, path, transports, upgrade, withCredentials, maxPayload, ...policy } = options ?? {};
   // `query` and `headers` stay in the policy: they reach every endpoint's requests from there.
-  const endpoints = socketio(url, { eio, namespace, auth, path, transports, upgrade, withCredentials });
+  const endpoints = socketio(url, { eio, namespace, auth, path, transports, upgrade, withCredentials, maxPayload });
   return createClient<In, Out>({ reprobeAfterMs: Infinity, ...policy, endpoints });
 }

@@ -1,25 +1,29 @@
 import type { Endpoint, ValueSource } from '../core/endpoint.js';
+import type { Transport, TransportOpenContext } from '../transports/transport.js';
 import { socketIoProtocol } from './protocol.js';
-import { planSocketIo, socketIoLabel, socketIoSupported, type SocketIoEndpointOptions } from './options.js';
-import { createEngineIoTransport } from './engineio-transport.js';
+import { planSocketIo, socketIoLabel, socketIoSupported, type SocketIoEndpointOptions, type SocketIoPlan } from './options.js';
+import { createEngineIoTransport, type EngineIoSettings } from './engineio-transport.js';
 
 const resolve = <T>(source: ValueSource<T> | undefined): T | Promise<T> | undefined =>
   typeof source == 'function' ? (source as () => T | Promise<T>)() : source;
 
 /**
- * Socket.IO endpoints for `url` (`http(s)://host[:port][/namespace]`, `ws(s)://` or page-relative):
- * Engine.IO v3 or v4 under `path`, one endpoint per carrier in `transports`, best first. Pass them
- * to `createClient({ endpoints: socketio(url) })`. Throws a `TypeError` naming a bad option.
+ * Opens the Engine.IO session of one attempt: a session of its own, or a share of a manager's.
+ * `owner` is the namespace client's (its protocol): two attempts of one client never share a session.
  */
-export function socketio(url: string, options: SocketIoEndpointOptions = {}): Endpoint[] {
-  const plan = planSocketIo(url, options);
+export type OpenSession = (context: TransportOpenContext, settings: EngineIoSettings, owner: unknown) => Transport;
+
+/** The endpoints of a checked plan, one per carrier, best first, each opening its session with `open`. */
+export function socketIoEndpoints(plan: SocketIoPlan, open: OpenSession): Endpoint[] {
   let auth: Record<string, unknown> | undefined;
-  const protocol = socketIoProtocol(plan.namespace, () => auth);
+  // socket.io 2 joins "/" with the handshake itself: its auth goes in that query, as socket.io-client 2 sends its `query`.
+  const authInQuery = plan.eio == 3 && plan.namespace == '/';
+  const protocol = socketIoProtocol(plan.namespace, () => auth, authInQuery);
   // The attempt resolves `query` just before it creates its codec: the fresh `auth` goes with it.
   const query = () =>
     Promise.all([resolve(plan.query), resolve(plan.auth)]).then(([value, fresh]) => {
       auth = fresh;
-      return value ?? {};
+      return { ...(authInQuery && (fresh as Record<string, string>)), ...value };
     });
   return plan.transports.map((kind) => ({
     kind,
@@ -29,12 +33,17 @@ export function socketio(url: string, options: SocketIoEndpointOptions = {}): En
     headers: plan.headers,
     label: socketIoLabel(plan, kind),
     isSupported: (platform) => socketIoSupported(kind, platform),
-    createTransport: (context) =>
-      createEngineIoTransport(context, {
-        eio: plan.eio,
-        start: kind,
-        upgrade: kind == 'polling' && plan.upgrade && plan.transports.includes('websocket'),
-        credentials: plan.credentials,
-      }),
+    createTransport: (context) => {
+      const upgrade = kind == 'polling' && plan.upgrade && plan.transports.includes('websocket');
+      return open(context, { eio: plan.eio, start: kind, upgrade, credentials: plan.credentials, maxPayload: plan.maxPayload }, protocol);
+    },
   }));
 }
+
+/**
+ * Socket.IO endpoints for `url` (`http(s)://host[:port][/namespace]`, `ws(s)://` or page-relative):
+ * Engine.IO v3 or v4 under `path`, one endpoint per carrier in `transports`, best first, each attempt
+ * on an Engine.IO session of its own (`socketIoManager` shares one between namespaces). Pass them to
+ * `createClient({ endpoints: socketio(url) })`. Throws a `TypeError` naming a bad option.
+ */
+export const socketio = (url: string, options: SocketIoEndpointOptions = {}): Endpoint[] => socketIoEndpoints(planSocketIo(url, options), createEngineIoTransport);

@@ -1,6 +1,7 @@
 import { ConnectionError, ProtocolError, type UnisocketError } from '../core/errors.js';
+import { sizeOf } from '../core/outbox.js';
 import { decodePayload, encodePayload, MessageGroup, type EnginePacket } from './engineio-codec.js';
-import type { InboundFrame, OutboundFrame, Transport, TransportCloseInfo, TransportKind, TransportOpenContext } from '../transports/transport.js';
+import { transportBase, type InboundFrame, type OutboundFrame, type Transport, type TransportCloseInfo, type TransportKind, type TransportOpenContext } from '../transports/transport.js';
 import { withQuery } from '../transports/url.js';
 import { createWebSocketTransport } from '../transports/websocket.js';
 
@@ -12,6 +13,8 @@ export interface EngineIoSettings {
   /** Polling only: probe WebSocket and move the session there when the server offers it. */
   upgrade: boolean;
   credentials: RequestCredentials;
+  /** The server's limit when its handshake does not state one (Infinity: unknown). */
+  maxPayload: number;
 }
 
 type Packet = string | Uint8Array;
@@ -33,8 +36,8 @@ const packetsOf = (messages: readonly OutboundFrame[]): Packet[] =>
  * answers v4 server pings and sends v3 client pings: wire duties), long-polling or WebSocket, and
  * the polling→WebSocket upgrade (probe `2probe`/`3probe`, pause polling, `5`), all inside. Frames
  * up and down are Engine.IO `message` data; before `onopen` it delivers the handshake as
- * `{event: 'open', data: pingInterval + pingTimeout in ms (Engine.IO's liveness rule; 'NaN' without
- * a pingTimeout), id: '3' | '4'}`, every heartbeat as `{event: 'ping'}`, and once the session moved
+ * `{event: 'open', data: the handshake's JSON (sid, pingInterval, pingTimeout…), id: '3' | '4'}`,
+ * every heartbeat as `{event: 'ping'}`, and once the session moved
  * to WebSocket (`carrier`), `{event: 'upgrade'}`. `close()` says goodbye (Engine.IO
  * `close`, after what was sent before it) so the server ends the session at once.
  */
@@ -42,8 +45,8 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
   /** The revision: asked for, or (when undefined) learnt from the first polling answer. */
   let eio = settings.eio;
   let sid: string | undefined;
-  /** Largest request body the server takes, in bytes (Engine.IO v4 handshake). */
-  let maxPayload = Infinity;
+  /** Largest message (WebSocket) or request body (polling) the server takes, in bytes (Engine.IO v4 handshake). */
+  let maxPayload = settings.maxPayload;
   /** Where the session's packets go: the polling requests, or a WebSocket once `kind` says so. */
   let carrier: Pick<Transport, 'send' | 'close'> | undefined;
   let kind: TransportKind = settings.start;
@@ -136,10 +139,10 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
     }
     if (typeof open?.sid != 'string' || !(open.pingInterval! > 0)) return alien(json);
     sid = open.sid;
-    maxPayload = open.maxPayload ?? Infinity;
+    maxPayload = open.maxPayload ?? maxPayload;
     eio ??= 4;
     opened = true;
-    deliver({ data: `${open.pingInterval! + open.pingTimeout!}`, event: 'open', id: `${eio}` });
+    deliver({ data: json, event: 'open', id: `${eio}` });
     transport.onopen?.();
     if (closed) return;
     if (eio == 3) pinger = setInterval(signal, open.pingInterval, '2');
@@ -270,16 +273,22 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
     if (chunk.length) await post(chunk);
   };
 
+  /**
+   * Whether one Engine.IO message fits the server's limit on the carrier in use: binary as is, or in
+   * base64 over polling; text in UTF-8, counted only when its length × 3 (a bound of that) is too
+   * much; 12 bytes for the packet type and the payload framing (a v3 length prefix).
+   */
+  const fitsOne = (message: OutboundFrame) => {
+    const bytes =
+      typeof message != 'string' ? sizeOf(message) * (kind == 'websocket' ? 1 : 4 / 3) : message.length * 3 + 12 > maxPayload ? new Blob([message]).size : 0;
+    return bytes + 12 <= maxPayload;
+  };
+
   const transport: Transport = {
-    kind: settings.start,
+    ...transportBase(settings.start, context.url),
     get carrier() {
       return kind;
     },
-    url: context.url,
-    onopen: null,
-    onmessage: null,
-    onerror: null,
-    onclose: null,
     open() {
       if (carrier || closed) return;
       if (kind == 'websocket') useWebSocket(webSocket()).open();
@@ -301,6 +310,7 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
         : write(packetsOf(messages));
     },
     close: () => shut(opened),
+    fits: (frame) => (frame instanceof MessageGroup ? frame.messages.every(fitsOne) : fitsOne(frame)),
   };
   return transport;
 }

@@ -25,7 +25,7 @@ export interface SocketIoEndpointOptions {
    * @default none
    */
   auth?: ValueSource<Record<string, unknown>>;
-  /** The Engine.IO path on the server. @default '/socket.io/' */
+  /** The Engine.IO path on the server (a trailing slash is added, as socket.io-client adds it). @default '/socket.io/' */
   path?: string;
   /**
    * The carriers, one endpoint each, best first (the client falls back along this list). A polling
@@ -41,6 +41,13 @@ export interface SocketIoEndpointOptions {
   headers?: ValueSource<Record<string, string>>;
   /** Polling requests send cookies cross-origin (`credentials: 'include'`). @default false */
   withCredentials?: boolean;
+  /**
+   * The largest message the server takes, in bytes (its `maxHttpBufferSize`), for servers whose
+   * handshake does not say it (socket.io 2 and 3; socket.io 4 says it, and that wins): a larger
+   * message fails with `RequestError('too-large')` instead of making the server drop the connection.
+   * @default the handshake's `maxPayload`, else no limit
+   */
+  maxPayload?: number;
 }
 
 /** Checked options with defaults applied. */
@@ -55,6 +62,7 @@ export interface SocketIoPlan {
   query: ValueSource<Record<string, string>> | undefined;
   headers: ValueSource<Record<string, string>> | undefined;
   credentials: RequestCredentials;
+  maxPayload: number;
 }
 
 const recordSource: Rule = ['an object of strings or a function', isRecordSource];
@@ -73,6 +81,7 @@ const SOCKETIO_OPTIONS = {
   query: recordSource,
   headers: recordSource,
   withCredentials: boolean(false),
+  maxPayload: ['a number > 0', (value) => typeof value == 'number' && value > 0, Infinity] as Rule,
   namespace: undefined,
 };
 const NAMESPACE: Rule = ["a string starting with '/', without ','", (value) => typeof value == 'string' && value[0] == '/' && !value.includes(',')];
@@ -84,7 +93,8 @@ export function planSocketIo(url: string, options: SocketIoEndpointOptions = {})
     Pick<SocketIoEndpointOptions, 'transports' | 'withCredentials'> & { path: string };
   const target = absoluteUrl(url);
   const namespace = check('namespace', NAMESPACE, checked.namespace ?? target.pathname) as string;
-  target.pathname = checked.path;
+  // socket.io-client adds the slash too: every server version matches `path/` (some only that).
+  target.pathname = checked.path.replace(/\/?$/, '/');
   target.hash = '';
   target.protocol = target.protocol.replace(/^ws/, 'http');
   // The plan carries the checked options as they are (`path` and `withCredentials` too, unread).

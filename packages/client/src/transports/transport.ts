@@ -62,6 +62,12 @@ export interface Transport {
   /** Starts connecting. Called at most once. */
   open(): void;
   /**
+   * False when the server announced it takes no message as large as `frame` (Engine.IO's `maxPayload`):
+   * the frame then fails alone instead of being sent (the server would close the connection on it,
+   * and again on every resend). Absent: any size goes.
+   */
+  fits?(frame: OutboundFrame): boolean;
+  /**
    * Sends frames in order. Resolves once they are handed to the network (WebSocket) or accepted by the
    * server (SSE upstream POST answered 2xx); rejects with a {@link UnisocketError} otherwise, so the
    * caller can keep the frames and resend them. Several frames may travel in one request (batching).
@@ -75,6 +81,16 @@ export interface Transport {
   onerror: ((error: UnisocketError) => void) | null;
   onclose: ((info: TransportCloseInfo) => void) | null;
 }
+
+/** The parts every transport starts with: its kind, URL and no callbacks yet. */
+export const transportBase = (kind: TransportKind, url: string): Pick<Transport, 'kind' | 'url' | 'onopen' | 'onmessage' | 'onerror' | 'onclose'> => ({
+  kind,
+  url,
+  onopen: null,
+  onmessage: null,
+  onerror: null,
+  onclose: null,
+});
 
 /** Everything a transport needs for one attempt, resolved by the Connection before creation. */
 export interface TransportOpenContext {

@@ -3,6 +3,7 @@ import {
   connect,
   connectSocketIo,
   createClient,
+  socketIoManager,
   type Client,
   type ClientOptions,
   type ConnectionState,
@@ -112,6 +113,39 @@ describe('Client typing', () => {
     connectSocketIo('http://x', { eio: 3, backoff: { maxDelayMs: 1000 } });
     // @ts-expect-error: connect() speaks the envelope; Socket.IO is connectSocketIo()
     connect('http://x', { protocol: 'socket.io' });
+  });
+
+  it('types the listeners of every event by the maps: the name narrows the arguments', () => {
+    client.onAny((...call) => {
+      if (call[0] === 'chat') expectTypeOf(call[1]).toEqualTypeOf<{ text: string; from: string }>();
+      if (call[0] === 'question') expectTypeOf(call[1]).toEqualTypeOf<number>();
+    });
+    client.prependAny((event) => expectTypeOf(event).toEqualTypeOf<'chat' | 'question'>());
+    client.onAny((event, ...args) => args.length);
+    client.onAnyOutgoing((event) => expectTypeOf(event).toEqualTypeOf<'chat' | 'join' | 'echo'>());
+    expectTypeOf(client.onAny(() => undefined)).toEqualTypeOf<() => void>();
+    client.offAny();
+    client.offAnyOutgoing();
+    // @ts-expect-error: the first argument is an event name of the In map
+    client.onAny((event: number) => event);
+  });
+
+  it('types id, connected, recovered and volatile emits', () => {
+    expectTypeOf(client.id).toEqualTypeOf<string | undefined>();
+    expectTypeOf(client.connected).toEqualTypeOf<boolean>();
+    expectTypeOf(client.recovered).toEqualTypeOf<boolean>();
+    client.volatile.emit('chat', { text: 'hi' });
+    // @ts-expect-error: checked against the Out map like emit
+    client.volatile.emit('join', 42);
+    // @ts-expect-error: read-only
+    client.connected = true;
+  });
+
+  it('types the clients of a Socket.IO manager by the maps given to socket()', () => {
+    const manager = socketIoManager('http://x', { eio: 4, backoff: { maxDelayMs: 1000 } });
+    expectTypeOf(manager.socket<ServerEvents, ClientEvents>('/chat', { auth: { token: 't' } })).toEqualTypeOf<Client<ServerEvents, ClientEvents>>();
+    // @ts-expect-error: the namespace is socket()'s argument, not an option
+    socketIoManager('http://x', { namespace: '/chat' });
   });
 
   it('types request errors with a code union', () => {

@@ -65,6 +65,26 @@ describe('dispatcher', () => {
     expect(seen).toEqual([]);
   });
 
+  it('calls listeners of every type first, with the type, without taking their answer; a throwing one is isolated', () => {
+    const thrown = catchReported();
+    const dispatcher = createDispatcher();
+    const calls: unknown[][] = [];
+    dispatcher.on('x', (value) => (calls.push(['x', value]), 'answer'));
+    dispatcher.onAny((...call) => void calls.push(['any', ...call]));
+    dispatcher.prependAny(() => {
+      throw new Error('a bug in a listener of every type');
+    });
+    expect(dispatcher.emit('x', [1])).toBe('answer');
+    expect(calls).toEqual([
+      ['any', 'x', 1],
+      ['x', 1],
+    ]);
+    expect(thrown).toHaveLength(1);
+    dispatcher.offAny();
+    dispatcher.emit('x', [2]);
+    expect(calls).toHaveLength(3);
+  });
+
   it('a listener added or removed while emitting takes effect from the next emit', () => {
     const dispatcher = createDispatcher();
     const seen: string[] = [];

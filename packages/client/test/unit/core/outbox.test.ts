@@ -69,6 +69,16 @@ describe('Outbox', () => {
     expect(again.map((e) => e.cid)).toEqual([2, undefined]);
   });
 
+  it('confirms one cid alone when answers come in any order, keeping the earlier ones to resend', () => {
+    const outbox = createOutbox(outboxDefaults);
+    for (const name of ['a', 'b', 'c']) outbox.push(entry(name));
+    outbox.take().forEach((e, i) => (e.cid = i + 1));
+    outbox.confirmOne(2);
+    outbox.confirmOne(9); // unknown: nothing
+    outbox.requeue();
+    expect(outbox.take().map((e) => e.cid)).toEqual([1, 3]);
+  });
+
   it('clears every cid on renumber (a new session)', () => {
     const outbox = createOutbox(outboxDefaults);
     outbox.push(entry('a'));

@@ -87,7 +87,7 @@ function fakeSockets() {
 function polling(server: ReturnType<typeof fakeServer>, eio?: 3 | 4, { upgrade = false, WebSocket }: { upgrade?: boolean; WebSocket?: typeof globalThis.WebSocket } = {}) {
   const transport = createEngineIoTransport(
     { url: 'http://server.test/socket.io/?token=t', headers: { 'x-app': '1' }, platform: { fetch: server.fetch, WebSocket } },
-    { eio, start: 'polling', upgrade, credentials: 'same-origin' },
+    { eio, start: 'polling', upgrade, credentials: 'same-origin', maxPayload: Infinity },
   );
   transports.push(transport);
   const frames: InboundFrame[] = [];
@@ -103,13 +103,13 @@ function polling(server: ReturnType<typeof fakeServer>, eio?: 3 | 4, { upgrade =
 }
 
 describe('Engine.IO transport over long-polling', () => {
-  it('hands the heartbeat (pingInterval + pingTimeout) over before opening, then message data, with sid on every later request', async () => {
+  it('hands the handshake over before opening, then message data, with sid on every later request', async () => {
     const server = fakeServer();
     const { frames, opened } = polling(server);
     await server.answer(`${HANDSHAKE()}\x1e40{"sid":"x"}`);
     await expect.poll(opened).toBe(1);
     expect(frames).toEqual([
-      { data: '45000', event: 'open', id: '4' },
+      { data: HANDSHAKE().slice(1), event: 'open', id: '4' },
       { data: '0{"sid":"x"}' },
     ]);
     await expect.poll(() => server.gets.length).toBe(1);
@@ -232,7 +232,7 @@ describe('Engine.IO transport over long-polling', () => {
 describe('Engine.IO transport over WebSocket', () => {
   function overWebSocket(eio: 3 | 4 = 4) {
     const platform = fakeSockets();
-    const transport = createEngineIoTransport({ url: 'http://server.test/socket.io/', headers: {}, platform }, { eio, start: 'websocket', upgrade: false, credentials: 'same-origin' });
+    const transport = createEngineIoTransport({ url: 'http://server.test/socket.io/', headers: {}, platform }, { eio, start: 'websocket', upgrade: false, credentials: 'same-origin', maxPayload: Infinity });
     transports.push(transport);
     const frames: InboundFrame[] = [];
     transport.onmessage = (frame) => frames.push(frame);

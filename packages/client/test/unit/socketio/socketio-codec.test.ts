@@ -1,15 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageGroup } from '../../../src/socketio/engineio-codec.js';
 import type { ProtocolCodec, ResumeCursor } from '../../../src/protocols/protocol.js';
-import { socketIoProtocol } from '../../../src/socketio/protocol.js';
+import { isOffset, socketIoProtocol } from '../../../src/socketio/protocol.js';
 
-/** The Engine.IO transport's pingInterval + pingTimeout of a handshake with 25000 and 20000. */
-const HEARTBEAT = '45000';
+/** The Engine.IO handshake as the transport hands it over: pingInterval + pingTimeout make a 45 s heartbeat. */
+const HANDSHAKE = '{"sid":"e1","upgrades":[],"pingInterval":25000,"pingTimeout":20000}';
+
+/** A recovery offset as socket.io's in-memory adapter makes them: the time in base 64 (yeast). */
+const offsetAt = (time: number, suffix = '') => {
+  let text = '';
+  for (let rest = time; rest > 0; rest = Math.floor(rest / 64)) text = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_'[rest % 64] + text;
+  return text + suffix;
+};
+const NOW = offsetAt(Date.now());
 
 /** A codec after the Engine.IO handshake of revision `eio`, as the Engine.IO transport delivers it. */
 function opened(options: { nsp?: string; auth?: Record<string, unknown>; resume?: ResumeCursor; eio?: 3 | 4 } = {}): ProtocolCodec {
   const codec = socketIoProtocol(options.nsp ?? '/', () => options.auth).create({ kind: 'websocket', resume: options.resume });
-  expect(codec.decode({ data: HEARTBEAT, event: 'open', id: `${options.eio ?? 4}` })).toEqual([]);
+  expect(codec.decode({ data: HANDSHAKE, event: 'open', id: `${options.eio ?? 4}` })).toEqual([]);
   return codec;
 }
 
@@ -36,13 +44,14 @@ describe('socket.io codec: joining a namespace (v5)', () => {
     expect(codec.confirmOn).toBe('first-frame');
     expect(codec.decode({ data: '', event: 'ping' })).toEqual([]);
     expect(codec.decode({ data: '0{"sid":"s1","pid":"p2"}' })).toEqual([{ type: 'ready', resumed: false, session: 'p2', heartbeatMs: 45000 }]);
+    expect(codec.id).toBe('s1');
     expect(codec.decode({ data: '', event: 'ping' })).toEqual([{ type: 'ping' }]);
   });
 
   it("leaves the client's heartbeat default when the handshake had no pingTimeout", () => {
     const codec = socketIoProtocol('/', () => undefined).create({ kind: 'websocket', resume: undefined });
-    codec.decode({ data: 'NaN', event: 'open', id: '4' });
-    expect(codec.decode({ data: '0{"sid":"s1"}' })).toEqual([{ type: 'ready', resumed: false, session: undefined, heartbeatMs: undefined }]);
+    codec.decode({ data: '{"sid":"e1","pingInterval":25000}', event: 'open', id: '4' });
+    expect(codec.decode({ data: '0{"sid":"s1"}' })).toEqual([{ type: 'ready', resumed: false, session: 's1', heartbeatMs: undefined }]);
   });
 
   it('reports a recovered session when the server keeps the pid', () => {
@@ -60,7 +69,7 @@ describe('socket.io codec: joining a namespace (v5)', () => {
   it('turns CONNECT_ERROR into a typed error and a final close', () => {
     const [error, close] = opened({ nsp: '/private' }).decode({ data: '4/private,{"message":"unauthorized: no token","data":{"retry":false}}' });
     expect(error).toMatchObject({ type: 'error', error: { name: 'ProtocolError', code: 'server-error', frame: { message: 'unauthorized: no token', data: { retry: false } } } });
-    expect(close).toEqual({ type: 'close', code: 'connect_error', message: 'unauthorized: no token', retry: false });
+    expect(close).toEqual({ type: 'close', code: 'connect_error', message: 'unauthorized: no token', retry: false, final: true });
   });
 
   it('refuses a socket.io 2.x answer (CONNECT without sid) with a hint', () => {
@@ -77,10 +86,35 @@ describe('socket.io codec: events and acks', () => {
 
   it('takes the recovery offset off the end of events when the server recovers sessions', () => {
     const codec = connected('/', 'p1');
-    expect(codec.decode({ data: '2["chat","hello","o-17"]' })).toEqual([{ type: 'event', name: 'chat', args: ['hello'], ackId: undefined, offset: 'o-17' }]);
-    expect(codec.decode({ data: '2["testEvent","o-18"]' })).toMatchObject([{ name: 'testEvent', args: [], offset: 'o-18' }]);
+    expect(codec.decode({ data: `2["chat","hello","${NOW}"]` })).toEqual([{ type: 'event', name: 'chat', args: ['hello'], ackId: undefined, offset: NOW }]);
+    expect(codec.decode({ data: `2["testEvent","${NOW}.1"]` })).toMatchObject([{ name: 'testEvent', args: [], offset: `${NOW}.1` }]);
     // Events that want an ack are never stored, so they carry no offset.
     expect(codec.decode({ data: '23["question","really?"]' })).toMatchObject([{ args: ['really?'], ackId: 3, offset: undefined }]);
+  });
+
+  it('keeps the last argument of events without an offset (volatile) and of strings that only look like one', () => {
+    const codec = connected('/', 'p1');
+    const yearAgo = offsetAt(Date.now() - 365 * 864e5);
+    for (const last of ['b', 'offline', yearAgo, '2024-05', '1700000000000-0']) {
+      expect(codec.decode({ data: `2["volatile","a","${last}"]` })).toMatchObject([{ args: ['a', last], offset: undefined }]);
+    }
+  });
+
+  it('reads every digit of a yeast id, "-" and "_" included', () => {
+    for (const last of ['-', '_', '0', 'Z', 'a', 'z']) expect(isOffset(NOW.slice(0, -1) + last)).toBe(true);
+    expect(isOffset(offsetAt(Date.now() + 2 * 864e5))).toBe(false);
+  });
+
+  it('knows the offsets of the Redis streams and MongoDB adapters', () => {
+    const codec = connected('/', 'p1');
+    const redis = `${Date.now()}-3`;
+    const mongo = `${Math.floor(Date.now() / 1000).toString(16)}0123456789abcdef`;
+    expect(codec.decode({ data: `2["chat","hi","${redis}"]` })).toMatchObject([{ args: ['hi'], offset: redis }]);
+    expect(codec.decode({ data: `2["chat","hi","${mongo}"]` })).toMatchObject([{ args: ['hi'], offset: mongo }]);
+  });
+
+  it('asks for recovery only with an offset: the server cannot recover without one', () => {
+    expect(opened({ resume: { session: 's1', lastSeq: 0 } }).onOpen()).toEqual(['0']);
   });
 
   it('keeps a trailing string when the server has no recovery', () => {
@@ -120,7 +154,7 @@ describe('socket.io codec: events and acks', () => {
   });
 
   it('ends for good on a server DISCONNECT', () => {
-    expect(connected('/chat').decode({ data: '1/chat,' })).toEqual([{ type: 'close', code: 'io server disconnect', message: expect.any(String), retry: false }]);
+    expect(connected('/chat').decode({ data: '1/chat,' })).toEqual([{ type: 'close', code: 'io server disconnect', message: expect.any(String), retry: false, final: true }]);
   });
 });
 
@@ -128,14 +162,26 @@ describe('socket.io codec: Socket.IO v4 (Engine.IO v3)', () => {
   it('waits for the server to join "/" by itself', () => {
     const codec = opened({ eio: 3 });
     expect(codec.onOpen()).toEqual([]);
-    expect(codec.decode({ data: '0' })).toEqual([{ type: 'ready', resumed: false, session: undefined, heartbeatMs: 45000 }]);
+    expect(codec.decode({ data: '0' })).toEqual([{ type: 'ready', resumed: false, session: 'e1', heartbeatMs: 45000 }]);
+    expect(codec.id).toBe('e1');
   });
 
   it('joins another namespace with auth as its query, ignoring the CONNECT of "/"', () => {
     const codec = opened({ eio: 3, nsp: '/private', auth: { token: 'letmein' } });
     expect(codec.onOpen()).toEqual(['0/private?token=letmein,']);
     expect(codec.decode({ data: '0' })).toEqual([]);
-    expect(codec.decode({ data: '0/private' })).toMatchObject([{ type: 'ready', resumed: false }]);
+    expect(codec.decode({ data: '0/private' })).toMatchObject([{ type: 'ready', resumed: false, session: '/private#e1' }]);
+  });
+
+  it('refuses, with a hint, to join "/" with auth the handshake did not carry (the revision was detected)', () => {
+    const codec = socketIoProtocol('/', () => ({ token: 'x' })).create({ kind: 'polling', resume: undefined });
+    expect(codec.decode({ data: HANDSHAKE, event: 'open', id: '3' })).toEqual([expect.objectContaining({ type: 'close', final: true, message: expect.stringContaining('eio: 3') })]);
+    const queried = socketIoProtocol('/', () => ({ token: 'x' }), true).create({ kind: 'polling', resume: undefined });
+    expect(queried.decode({ data: HANDSHAKE, event: 'open', id: '3' })).toEqual([]);
+  });
+
+  it('reads the ERROR payload as the connect error: a string, or the data as JSON', () => {
+    expect(opened({ eio: 3, nsp: '/private' }).decode({ data: '4/private,{"code":42}' })).toContainEqual(expect.objectContaining({ message: '{"code":42}' }));
   });
 
   it('reads the ERROR string as the connect error', () => {
@@ -144,6 +190,7 @@ describe('socket.io codec: Socket.IO v4 (Engine.IO v3)', () => {
       code: 'connect_error',
       message: 'unauthorized',
       retry: false,
+      final: true,
     });
   });
 });
@@ -172,11 +219,11 @@ describe('socket.io codec: malformed input', () => {
 
 describe('socket.io codec: recovery replay', () => {
   it('holds events replayed before the CONNECT answer until after it', () => {
-    const codec = opened({ resume: { session: 'p1', lastSeq: 'o1' } });
-    expect(codec.decode({ data: '2["chat","missed","o2"]' })).toEqual([]);
+    const codec = opened({ resume: { session: 'p1', lastSeq: NOW } });
+    expect(codec.decode({ data: `2["chat","missed","${NOW}.0"]` })).toEqual([]);
     expect(codec.decode({ data: '0{"sid":"s1","pid":"p1"}' })).toEqual([
       { type: 'ready', resumed: true, session: 'p1', heartbeatMs: 45000 },
-      { type: 'event', name: 'chat', args: ['missed'], ackId: undefined, offset: 'o2' },
+      { type: 'event', name: 'chat', args: ['missed'], ackId: undefined, offset: `${NOW}.0` },
     ]);
   });
 });

@@ -10,8 +10,8 @@ import { flush, memoryStorage } from '../core/helpers.js';
 // The Connection with the Socket.IO codec over a fake Engine.IO transport: what a user sees when the
 // session changes carrier, and what the server hears when the user closes.
 
-/** What the Engine.IO transport delivers for a handshake with pingInterval 25000 and pingTimeout 20000. */
-const HEARTBEAT = '45000';
+/** What the Engine.IO transport delivers for a handshake. */
+const HANDSHAKE = '{"sid":"e1","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000}';
 
 function connected(nsp = '/') {
   const clock = createFakeClock(0);
@@ -23,7 +23,7 @@ function connected(nsp = '/') {
   client.lifecycle.on('state', (event) => states.push(event));
   client.connect();
   const transport = endpoint.last!;
-  transport.receive({ data: HEARTBEAT, event: 'open', id: '4' });
+  transport.receive({ data: HANDSHAKE, event: 'open', id: '4' });
   transport.accept();
   transport.receive(`0${nsp == '/' ? '' : `${nsp},`}{"sid":"s1"}`);
   return { client, clock, transport, opens, states };
