@@ -1,0 +1,112 @@
+// The one place that knows how to run a throwaway Redis here (server and harness cluster tests, e2e,
+// the demo, benchmarks): Debian's `redis-server` in the foreground on a free port, no persistence,
+// stopped by PID. Never the system service, never a mock.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+
+/** $REDIS_SERVER_PATH, then Debian's /usr/bin/redis-server (or /usr/local/bin), else undefined. */
+export function redisServerPath() {
+  const fromEnv = process.env.REDIS_SERVER_PATH;
+  if (fromEnv && existsSync(fromEnv)) return fromEnv;
+  return ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((candidate) => existsSync(candidate));
+}
+
+export const MISSING_REDIS =
+  'redis-server was not found: install it (Debian/Ubuntu: apt-get install -y redis-server) or set REDIS_SERVER_PATH';
+
+/** A port the OS has free right now (Redis cannot be told `--port 0`: that turns TCP off). */
+function freePort(host) {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves when `PING` answers `+PONG` at host:port; rejects on anything else (the caller polls). */
+function ping(host, port) {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host, port });
+    let answer = '';
+    socket.setTimeout(1000, () => socket.destroy(new Error('no answer')));
+    socket.once('error', reject);
+    socket.on('data', (chunk) => {
+      answer += chunk;
+      if (!answer.includes('\r\n')) return;
+      socket.destroy();
+      if (answer.startsWith('+PONG')) resolve();
+      else reject(new Error(`PING answered ${answer.trim()}`));
+    });
+    socket.write('PING\r\n');
+  });
+}
+
+/** Every Redis this process started and has not stopped: killed if the process exits first. */
+const running = new Set();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/**
+ * Starts `redis-server` on a free loopback port and resolves once it answers PING, with its `url`
+ * (`redis://127.0.0.1:PORT`) and `stop()` (SIGTERM, SIGKILL after 2 s; resolves when it has exited).
+ * Rejects with {@link MISSING_REDIS} when no redis-server is installed.
+ */
+export async function startRedis({ host = '127.0.0.1', startTimeoutMs = 10_000 } = {}) {
+  const binary = redisServerPath();
+  if (!binary) throw new Error(MISSING_REDIS);
+  // A port found free may be taken before Redis binds it: then Redis exits, and we try another.
+  for (let tries = 1; ; tries++) {
+    const port = await freePort(host);
+    try {
+      return await launch(binary, host, port, startTimeoutMs);
+    } catch (error) {
+      if (tries >= 3 || !/in use/i.test(String(error))) throw error;
+    }
+  }
+}
+
+async function launch(binary, host, port, startTimeoutMs) {
+  const args = ['--port', `${port}`, '--bind', host, '--save', '', '--appendonly', 'no', '--dir', tmpdir(), '--loglevel', 'warning'];
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let output = '';
+  const collect = (chunk) => (output = (output + chunk).slice(-4000));
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  void exited.then(() => running.delete(child));
+  child.once('error', (error) => collect(`\n${error.message}`));
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+
+  const deadline = Date.now() + startTimeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`redis-server exited before answering (port ${port}): ${output.trim()}`);
+    }
+    try {
+      await ping(host, port);
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`redis-server did not answer on port ${port} within ${startTimeoutMs} ms: ${output.trim()}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  return { url: `redis://${host}:${port}`, host, port, pid: child.pid, stop };
+}
