@@ -40,7 +40,7 @@ interface Opened {
   close(): void;
 }
 
-function openOne(kind: ConnectionKind, harnessUrl: string, agent: Agent, onDelivery: (n: number) => void, token: string): Promise<Opened> {
+function openOne(kind: ConnectionKind, harnessUrl: string, agent: Agent, onDelivery: (n: number) => void, token: string, path?: string): Promise<Opened> {
   const wsBase = harnessUrl.replace(/^http/, 'ws');
   return new Promise<Opened>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${kind}: not established within ${OPEN_TIMEOUT_MS} ms`)), OPEN_TIMEOUT_MS);
@@ -67,8 +67,7 @@ function openOne(kind: ConnectionKind, harnessUrl: string, agent: Agent, onDeliv
       request.on('error', (error) => reject(error));
       return;
     }
-    const path = kind === 'ws-envelope' ? '/rt' : kind === 'ws-gateway' ? '/gateways/chat' : '/socket.io/?EIO=4&transport=websocket';
-    const socket = new WebSocket(`${wsBase}${path}`);
+    const socket = new WebSocket(`${wsBase}${path ?? (kind === 'ws-envelope' ? '/rt' : kind === 'ws-gateway' ? '/gateways/chat' : '/socket.io/?EIO=4&transport=websocket')}`);
     const opened: Opened = { close: () => socket.terminate() };
     socket.on('error', (error) => reject(error));
     socket.on('open', () => {
@@ -87,8 +86,11 @@ function openOne(kind: ConnectionKind, harnessUrl: string, agent: Agent, onDeliv
   });
 }
 
-/** Opens `count` connections of `kind` (at most 50 handshakes at a time); resolves once all are established. */
-export async function openIdleConnections(kind: ConnectionKind, harnessUrl: string, count: number, token: string): Promise<IdleConnections> {
+/**
+ * Opens `count` connections of `kind` (at most 50 handshakes at a time); resolves once all are established.
+ * `path` replaces the kind's harness path (another server: `/` for a bare `ws` server spoken to as `ws-gateway`).
+ */
+export async function openIdleConnections(kind: ConnectionKind, harnessUrl: string, count: number, token: string, path?: string): Promise<IdleConnections> {
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
   let delivered = 0;
   const opened: Opened[] = [];
@@ -98,7 +100,7 @@ export async function openIdleConnections(kind: ConnectionKind, harnessUrl: stri
   };
   try {
     for (let start = 0; start < count; start += CONCURRENCY) {
-      const batch = Array.from({ length: Math.min(CONCURRENCY, count - start) }, () => openOne(kind, harnessUrl, agent, (n) => (delivered += n), token));
+      const batch = Array.from({ length: Math.min(CONCURRENCY, count - start) }, () => openOne(kind, harnessUrl, agent, (n) => (delivered += n), token, path));
       const settled = await Promise.allSettled(batch);
       for (const result of settled) if (result.status === 'fulfilled') opened.push(result.value);
       const failure = settled.find((result) => result.status === 'rejected');

@@ -1,0 +1,247 @@
+// Group `server`: @unisocket/server beside the servers people would otherwise deploy. Memory per
+// 1,000 idle WebSocket connections on one node (bare `ws`, socket.io 4, ours), room broadcast to
+// 1,000 clients on one node and on two nodes sharing one Redis (socket.io with its default adapter
+// and with @socket.io/redis-streams-adapter, ours with the memory and the Redis adapter).
+//
+// Every server node is its own process (server-child.ts), fresh for every setup and round, with a
+// fresh Redis (scripts/redis.mjs) for the two-node setups. Memory is read as the harness group reads
+// it (after `idleMs` of idleness, two full GCs); the one-node setups of a round run side by side,
+// `staggerMs` apart, so that their idle waits overlap, while everything that uses the CPU or is timed
+// runs in one `exclusive` section at a time.
+import { fileURLToPath } from 'node:url';
+import { startRedis, type RedisProcess } from '../../../scripts/redis.mjs';
+import { startChild, type BenchChild } from '../child/parent.js';
+import { createExclusive, type Exclusive } from '../exclusive.js';
+import { int, mib, rate, ratio } from '../format.js';
+import { openIdleConnections, type ConnectionKind, type IdleConnections } from '../net/idle-connections.js';
+import { ErrorLog, type GroupResult, type Table, type TargetCheck } from '../results.js';
+import type { BroadcastRequest, ServerChildOptions, ServerKind } from '../server-child.js';
+import { median, pairedRatio } from '../stats.js';
+import { pick, type GroupContext } from './context.js';
+
+interface Sizes {
+  rounds: number;
+  /** Clients per setup (split evenly between the nodes of a two-node setup). */
+  connections: number;
+  broadcasts: number;
+  /** How long a node is left idle before each memory reading, in ms (at least). */
+  idleMs: number;
+  /** Delay between the starts of the one-node setups of a round, in ms. */
+  staggerMs: number;
+}
+
+export type SetupId = 'ws' | 'socketio' | 'socketio-redis';
+
+interface Setup {
+  id: SetupId;
+  label: string;
+  server: ServerKind;
+  nodes: 1 | 2;
+  /** How the bench's clients speak to it, and where. */
+  client: ConnectionKind;
+  path: string;
+}
+
+const SETUPS: readonly Setup[] = [
+  { id: 'ws', label: 'bare `ws` server (the floor: no protocol, no rooms)', server: 'ws', nodes: 1, client: 'ws-gateway', path: '/' },
+  { id: 'socketio', label: 'socket.io 4, default in-memory adapter', server: 'socketio', nodes: 1, client: 'socketio-ws', path: '/socket.io/?EIO=4&transport=websocket' },
+  {
+    id: 'socketio-redis',
+    label: 'socket.io 4 + @socket.io/redis-streams-adapter, 2 nodes, 1 Redis',
+    server: 'socketio-redis',
+    nodes: 2,
+    client: 'socketio-ws',
+    path: '/socket.io/?EIO=4&transport=websocket',
+  },
+];
+
+export const TOKEN = 'bench-room-5c1e';
+const TEXT = `${TOKEN} lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor`;
+const SETTLE_MS = 1000;
+const BROADCAST_BOUND_MS = 60_000;
+const WARM_UP_CONNECTIONS = 20;
+const childEntry = fileURLToPath(new URL('../server-child.ts', import.meta.url));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Round {
+  /** RSS growth per 1,000 connections, both readings after `idleMs` of idleness (one-node setups). */
+  rssPer1000?: number;
+  heapPer1000?: number;
+  deliveriesPerSecond: number;
+}
+
+/** The nodes of one setup, with the Redis they share (two-node setups). */
+interface Deployment {
+  nodes: BenchChild[];
+  redis?: RedisProcess;
+  close(): Promise<void>;
+}
+
+async function deploy(setup: Setup): Promise<Deployment> {
+  const redis = setup.nodes === 2 ? await startRedis() : undefined;
+  const nodes: BenchChild[] = [];
+  const close = async () => {
+    await Promise.all(nodes.map((node) => node.close()));
+    await redis?.stop();
+  };
+  try {
+    for (let i = 0; i < setup.nodes; i++) nodes.push(await startChild(childEntry, { kind: setup.server, redisUrl: redis?.url } satisfies ServerChildOptions));
+    // One-time costs (module state, JIT) are paid before any reading.
+    for (const node of nodes) (await openIdleConnections(setup.client, node.url, WARM_UP_CONNECTIONS, TOKEN, setup.path)).close();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { nodes, redis, close };
+}
+
+/** Opens `count` clients spread evenly over the nodes. */
+async function openClients(setup: Setup, deployment: Deployment, count: number): Promise<IdleConnections> {
+  const { nodes } = deployment;
+  const groups: IdleConnections[] = [];
+  try {
+    for (const [index, node] of nodes.entries()) {
+      const share = Math.floor(count / nodes.length) + (index < count % nodes.length ? 1 : 0);
+      groups.push(await openIdleConnections(setup.client, node.url, share, TOKEN, setup.path));
+    }
+  } catch (error) {
+    for (const group of groups) group.close();
+    throw error;
+  }
+  return {
+    count,
+    delivered: () => groups.reduce((sum, group) => sum + group.delivered(), 0),
+    close: () => groups.forEach((group) => group.close()),
+  };
+}
+
+/** `broadcasts` messages to the room from the first node; deliveries counted at every client / time to the last one. */
+async function broadcastRate(deployment: Deployment, clients: IdleConnections, broadcasts: number): Promise<number> {
+  const expected = clients.count * broadcasts;
+  const before = clients.delivered();
+  const start = performance.now();
+  await deployment.nodes[0]!.request('broadcast', { count: broadcasts, text: TEXT } satisfies BroadcastRequest, BROADCAST_BOUND_MS);
+  const deadline = Date.now() + BROADCAST_BOUND_MS;
+  while (clients.delivered() - before < expected && Date.now() < deadline) await sleep(2);
+  const delivered = clients.delivered() - before;
+  if (delivered < expected) throw new Error(`${delivered} of ${expected} deliveries within ${BROADCAST_BOUND_MS} ms`);
+  return (delivered / (performance.now() - start)) * 1000;
+}
+
+const footprint = (usage: NodeJS.MemoryUsage) => usage.heapUsed + usage.external;
+
+/** One-node setup: memory of `connections` idle clients, then the broadcast rate to them. */
+async function measureOneNode(setup: Setup, sizes: Sizes, exclusive: Exclusive): Promise<Round> {
+  const { deployment, readyAt } = await exclusive(async () => ({ deployment: await deploy(setup), readyAt: performance.now() }));
+  const node = deployment.nodes[0]!;
+  let clients: IdleConnections | undefined;
+  try {
+    await sleep(Math.max(0, sizes.idleMs - (performance.now() - readyAt)));
+    const opened = await exclusive(async () => {
+      const before = await node.memory();
+      const open = await openClients(setup, deployment, sizes.connections);
+      return { open, before, openedAt: performance.now() };
+    });
+    clients = opened.open;
+    await sleep(Math.max(0, sizes.idleMs - (performance.now() - opened.openedAt)));
+    const open = clients;
+    return await exclusive(async () => {
+      const idle = await node.memory();
+      const per1000 = (bytes: number) => (bytes / sizes.connections) * 1000;
+      return {
+        rssPer1000: per1000(idle.rss - opened.before.rss),
+        heapPer1000: per1000(footprint(idle) - footprint(opened.before)),
+        deliveriesPerSecond: await broadcastRate(deployment, open, sizes.broadcasts),
+      };
+    });
+  } finally {
+    const open = clients;
+    await exclusive(async () => {
+      open?.close();
+      await deployment.close();
+    });
+  }
+}
+
+/** Two-node setup: the broadcast rate only (memory is a one-node figure). */
+async function measureTwoNodes(setup: Setup, sizes: Sizes, exclusive: Exclusive): Promise<Round> {
+  return exclusive(async () => {
+    const deployment = await deploy(setup);
+    let clients: IdleConnections | undefined;
+    try {
+      clients = await openClients(setup, deployment, sizes.connections);
+      await sleep(SETTLE_MS);
+      return { deliveriesPerSecond: await broadcastRate(deployment, clients, sizes.broadcasts) };
+    } finally {
+      clients?.close();
+      await deployment.close();
+    }
+  });
+}
+
+export async function runServer(context: GroupContext): Promise<Omit<GroupResult, 'ranAt' | 'durationMs' | 'quick'>> {
+  // Quick runs skip the idle wait: their memory columns only show that the measurement works.
+  const sizes: Sizes = pick(
+    context,
+    { rounds: 3, connections: 1000, broadcasts: 50, idleMs: 12_000, staggerMs: 2500 },
+    { rounds: 1, connections: 100, broadcasts: 5, idleMs: SETTLE_MS, staggerMs: 1200 },
+  );
+  const log = new ErrorLog();
+  /** Per setup, one entry per round (NaN where the round failed), so that ratios pair rounds. */
+  const rounds = new Map<SetupId, Round[]>(SETUPS.map((setup) => [setup.id, []]));
+  const failed: Round = { rssPer1000: NaN, heapPer1000: NaN, deliveriesPerSecond: NaN };
+  for (let round = 0; round < sizes.rounds; round++) {
+    const exclusive = createExclusive();
+    const measure = async (setup: Setup, index: number) => {
+      await sleep(index * sizes.staggerMs);
+      try {
+        rounds.get(setup.id)![round] = await (setup.nodes === 1 ? measureOneNode(setup, sizes, exclusive) : measureTwoNodes(setup, sizes, exclusive));
+      } catch (error) {
+        rounds.get(setup.id)![round] = failed;
+        log.note(`server ${setup.id} round ${round + 1}`, error);
+      }
+      context.progress(`server round ${round + 1}/${sizes.rounds} ${setup.id}`);
+    };
+    await Promise.all(SETUPS.map(measure));
+  }
+  const series = (id: SetupId, metric: keyof Round) => (rounds.get(id) ?? []).map((r) => r[metric] ?? NaN);
+  const med = (id: SetupId, metric: keyof Round) => median(series(id, metric).filter(Number.isFinite));
+  const idleSeconds = sizes.idleMs / 1000;
+  const oneNode = SETUPS.filter((setup) => setup.nodes === 1);
+  const tables: Table[] = [
+    {
+      title: `Server memory per 1,000 idle WebSocket connections, one node (${int(sizes.connections)} clients, median of ${sizes.rounds} rounds)`,
+      columns: ['server', `RSS per 1,000, idle (${idleSeconds} s)`, 'vs socket.io', 'vs bare ws', `JS heap used + external per 1,000`],
+      rows: oneNode.map(({ id, label }) => [
+        label,
+        mib(med(id, 'rssPer1000')),
+        ratio(pairedRatio(series(id, 'rssPer1000'), series('socketio', 'rssPer1000'))),
+        ratio(pairedRatio(series(id, 'rssPer1000'), series('ws', 'rssPer1000'))),
+        mib(med(id, 'heapPer1000')),
+      ]),
+      note: `Every node is its own Node.js process (\`--expose-gc\`), fresh for every setup and round; the setups of a round run side by side, ${sizes.staggerMs / 1000} s apart, so that their idle waits overlap, while starting, opening, reading and broadcasting happen for one setup at a time. Memory is read with \`process.memoryUsage()\` after two full GCs and scaled to 1,000: the baseline after ${WARM_UP_CONNECTIONS} warm-up connections opened and closed and ${idleSeconds} s idle, then the same ${idleSeconds} s after the clients opened (as in the harness group). The clients are Node \`ws\` connections in the bench process: raw WebSocket to the bare server, Engine.IO 4 WebSocket (no polling) + namespace CONNECT to socket.io, the envelope \`hello\` to ours; every server puts each connection in one room as it connects.`,
+    },
+    {
+      title: `Room broadcast to ${int(sizes.connections)} clients (${int(sizes.broadcasts)} messages, median of ${sizes.rounds} rounds)`,
+      columns: ['server', 'deliveries/s', 'vs socket.io on one node', 'vs socket.io + redis-streams-adapter on two nodes'],
+      rows: SETUPS.map(({ id, label }) => [
+        label,
+        rate(med(id, 'deliveriesPerSecond')),
+        ratio(pairedRatio(series(id, 'deliveriesPerSecond'), series('socketio', 'deliveriesPerSecond'))),
+        ratio(pairedRatio(series(id, 'deliveriesPerSecond'), series('socketio-redis', 'deliveriesPerSecond'))),
+      ]),
+      note: `The broadcast is sent from inside the first node (\`io.to(room).emit\`, our \`server.to(room).emit\`, the bare server's loop over its sockets), ${int(sizes.broadcasts)} messages in a row; rate = deliveries counted at the clients / time from the request to the last delivery. Two-node setups: two processes sharing one \`redis-server\` (fresh per round), the clients split evenly between them, so half the deliveries cross Redis. The bench process, the nodes and Redis share the machine's cores: a broadcast rate is what the whole setup delivers, clients' parsing included, which is the same work for every server.`,
+    },
+  ];
+  const targets: TargetCheck[] = [];
+  return {
+    group: 'server',
+    title: 'Server: memory and room broadcast beside socket.io and bare ws',
+    tables,
+    targets,
+    headlines: [],
+    errors: log.errors,
+    data: { sizes, rounds: Object.fromEntries(rounds) },
+  };
+}

@@ -1,0 +1,94 @@
+// One server node of the `server` group in its own process (child/serve.ts answers the parent):
+// a bare `ws` server, socket.io 4 (its default in-memory adapter, or @socket.io/redis-streams-adapter
+// on a Redis), or @unisocket/server (memory adapter, or Redis). Every connection joins the room
+// `bench` as it connects; `broadcast` sends `count` messages to that room from this node.
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { createClient } from 'redis';
+import { Server as SocketIoServer } from 'socket.io';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { serveParent, type ServedChild } from './child/serve.js';
+
+export type ServerKind = 'ws' | 'socketio' | 'socketio-redis';
+
+export interface ServerChildOptions {
+  kind: ServerKind;
+  /** `redis://HOST:PORT` for the kinds that need one. */
+  redisUrl?: string;
+}
+
+/** `broadcast` request: `count` messages, each `{ text }`, to every connection in the room. */
+export interface BroadcastRequest {
+  count: number;
+  text: string;
+}
+
+/** Sends what `emit` needs to the room, `count` times, yielding to I/O between messages. */
+type Broadcast = (request: BroadcastRequest) => Promise<void> | void;
+
+const ROOM = 'bench';
+
+function listen(http: HttpServer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(http.address() as AddressInfo).port}`));
+  });
+}
+
+const closeHttp = (http: HttpServer) =>
+  new Promise<void>((resolve) => {
+    http.closeAllConnections();
+    http.close(() => resolve());
+  });
+
+async function bareWs(http: HttpServer): Promise<{ broadcast: Broadcast; close(): Promise<void> }> {
+  const room = new Set<WebSocket>();
+  const server = new WebSocketServer({ server: http });
+  server.on('connection', (socket) => {
+    room.add(socket);
+    socket.on('close', () => room.delete(socket));
+  });
+  return {
+    broadcast({ count, text }) {
+      for (let i = 0; i < count; i++) {
+        const frame = JSON.stringify({ name: 'bench', args: [{ text }] });
+        for (const socket of room) socket.send(frame);
+      }
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function socketIo(http: HttpServer, redisUrl: string | undefined): Promise<{ broadcast: Broadcast; close(): Promise<void> }> {
+  const redis = redisUrl ? createClient({ url: redisUrl }) : undefined;
+  await redis?.connect();
+  const io = new SocketIoServer(http, redis ? { adapter: createAdapter(redis) } : {});
+  io.on('connection', (socket) => void socket.join(ROOM));
+  return {
+    broadcast({ count, text }) {
+      for (let i = 0; i < count; i++) io.to(ROOM).emit('bench', { text });
+    },
+    async close() {
+      await io.close();
+      await redis?.close();
+    },
+  };
+}
+
+serveParent<ServerChildOptions>(async ({ kind, redisUrl }): Promise<ServedChild> => {
+  const http = createServer();
+  const server = kind === 'ws' ? await bareWs(http) : await socketIo(http, kind === 'socketio-redis' ? redisUrl : undefined);
+  const url = await listen(http);
+  return {
+    url,
+    handle(type, payload) {
+      if (type === 'broadcast') return server.broadcast(payload as BroadcastRequest);
+      throw new Error(`unknown request ${type}`);
+    },
+    async close() {
+      await server.close();
+      await closeHttp(http);
+    },
+  };
+});
