@@ -3,6 +3,7 @@
  * picks the server, the transport, the room, the nickname and the connection tuning.
  *
  * `?server=http://127.0.0.1:8080&transport=auto|websocket|sse|socketio|gateway|cfml&room=lobby&nick=ada`
+ * (`server` may list the nodes of one cluster, comma-separated: `?server=http://127.0.0.1:8080,http://127.0.0.1:8081`)
  * plus tuning knobs: `heartbeatTimeoutMs`, `fallbackDelayMs`, `connectTimeoutMs`, `maxDelayMs`
  * (backoff ceiling), `reprobeAfterMs`, `rttIntervalMs`, and `debug` (the client's trace on the console).
  */
@@ -23,8 +24,10 @@ export interface Tuning {
 }
 
 export interface DemoConfig {
-  /** The server's base URL, e.g. `http://127.0.0.1:8080`. */
+  /** The server's base URL, e.g. `http://127.0.0.1:8080`: its first node (fault controls and pushes go there). */
   server: string;
+  /** Every node of the server, the first one included: the envelope modes connect to all of them (`connect([a, b])`). */
+  nodes: string[];
   transport: TransportMode;
   /** The chat room (envelope, Socket.IO), gateway id (Lucee gateway) or SSE channel (CFML). */
   room: string;
@@ -64,14 +67,18 @@ export function readConfig(search: string, page: Location): { config: DemoConfig
   const transport = isMode(params.get('transport')) ? (params.get('transport') as TransportMode) : 'auto';
   const room = cleanName(params.get('room'));
   const nick = cleanName(params.get('nick'));
-  const server = (params.get('server') ?? `${page.protocol}//${page.hostname}:8080`).replace(/\/+$/, '');
+  const nodes = (params.get('server') ?? `${page.protocol}//${page.hostname}:8080`)
+    .split(',')
+    .map((node) => node.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  const server = nodes[0] ?? `${page.protocol}//${page.hostname}:8080`;
   const tuning: Tuning = { rttIntervalMs: 3000, debug: params.has('debug') };
   for (const key of TUNING_KEYS) {
     const value = positiveNumber(params.get(key));
     if (value !== undefined) tuning[key] = value;
   }
   return {
-    config: { server, transport, room: isRoomName(room) ? room : defaultRoom(transport), nick: nick || randomNick() },
+    config: { server, nodes: nodes.length ? nodes : [server], transport, room: isRoomName(room) ? room : defaultRoom(transport), nick: nick || randomNick() },
     tuning,
   };
 }
@@ -79,7 +86,7 @@ export function readConfig(search: string, page: Location): { config: DemoConfig
 /** The page URL for `config`, keeping the tuning knobs and anything else already in `current`. */
 export function configUrl(config: DemoConfig, current: string): string {
   const url = new URL(current);
-  url.searchParams.set('server', config.server);
+  url.searchParams.set('server', config.nodes.length ? config.nodes.join(',') : config.server);
   url.searchParams.set('transport', config.transport);
   url.searchParams.set('room', config.room);
   url.searchParams.set('nick', config.nick);

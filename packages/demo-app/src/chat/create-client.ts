@@ -15,8 +15,9 @@ export function policyFrom(tuning: Tuning): PolicyOptions {
 
 /**
  * One client per transport mode, all against the same server:
- * - `auto`: `connect(server)`, the envelope protocol on `/rt` over WebSocket with SSE fallback;
- * - `websocket` / `sse`: the same protocol pinned to one carrier;
+ * - `auto`: `connect(nodes)`, the envelope protocol on `/rt` over WebSocket with SSE fallback, on every
+ *   node of the server (one node: `connect(server)`; several: the client moves on when its node is lost);
+ * - `websocket` / `sse`: the same protocol pinned to one carrier (one endpoint per node);
  * - `socketio`: `connectSocketIo(server)`;
  * - `gateway`: raw strings on the Lucee gateway `ws://server/gateways/{room}`;
  * - `cfml`: raw SSE from `/sse/{room}` (custom `cfmlMessage` events), POSTing `message=` to the same URL.
@@ -24,14 +25,14 @@ export function policyFrom(tuning: Tuning): PolicyOptions {
 export function createDemoClient(config: DemoConfig, tuning: Tuning): Client {
   const policy = policyFrom(tuning);
   const { server, room } = config;
-  const rt = `${server}/rt`;
+  const nodes = config.nodes.length ? config.nodes : [server];
   switch (config.transport) {
     case 'auto':
-      return connect(server, policy);
+      return connect(nodes, policy);
     case 'websocket':
-      return createClient({ ...policy, endpoints: [websocket(rt)] });
+      return createClient({ ...policy, endpoints: nodes.map((node) => websocket(`${node}/rt`)) });
     case 'sse':
-      return createClient({ ...policy, endpoints: [sse(rt)] });
+      return createClient({ ...policy, endpoints: nodes.map((node) => sse(`${node}/rt`)) });
     case 'socketio':
       return connectSocketIo(server, policy);
     case 'gateway':

@@ -21,6 +21,7 @@ const ROWS = [
   ['transport', 'Transport'],
   ['protocol', 'Protocol'],
   ['endpoint', 'Endpoint'],
+  ['node', 'Node'],
   ['attempt', 'Attempt'],
   ['retry', 'Next retry in'],
   ['reprobe', 'Re-probe'],
@@ -29,6 +30,15 @@ const ROWS = [
   ['error', 'Last error'],
 ] as const;
 type Row = (typeof ROWS)[number][0];
+
+/** The server node (`host:port`) of an endpoint label such as `websocket http://127.0.0.1:8081/rt`. */
+function nodeOf(label: string): string {
+  try {
+    return new URL(label.slice(label.indexOf(' ') + 1)).host;
+  } catch {
+    return label;
+  }
+}
 
 const seconds = (ms: number): string => `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
 
@@ -58,6 +68,9 @@ export function createConnectionPanel(): ConnectionPanel {
     attach(client, protocol, attempts, reprobe) {
       let retryAt: number | undefined;
       let outboxSize = 0;
+      /** The node of the last connection: a session that opens on another one moved there. */
+      let node: string | undefined;
+      let lastMove: string | undefined;
       let ticker: ReturnType<typeof setInterval> | undefined;
       const notify = () => stateListeners.forEach((listener) => listener(client.state, outboxSize, attempts.attempt));
 
@@ -85,6 +98,8 @@ export function createConnectionPanel(): ConnectionPanel {
       };
 
       set('protocol', protocol);
+      set('node', '—');
+      delete values.node.dataset.moved;
       set('error', '—');
       set('outbox', '0');
       set('rtt', protocol === 'raw' ? 'n/a (raw: no acks)' : '—');
@@ -100,9 +115,16 @@ export function createConnectionPanel(): ConnectionPanel {
           // The state stays `reconnecting` from one attempt to the next: the attempt number changes.
           notify();
         }),
-        client.lifecycle.on('open', ({ endpoint, transport }) => {
+        client.lifecycle.on('open', ({ endpoint, transport, resumed }) => {
           set('transport', transport);
           set('endpoint', endpoint);
+          const previous = node;
+          node = nodeOf(endpoint);
+          if (previous !== undefined && previous !== node) {
+            lastMove = `moved from ${previous} at ${clockTime(Date.now())}${resumed ? ', session resumed' : ', new session'}`;
+            values.node.dataset.moved = 'true';
+          }
+          set('node', lastMove ? `${node} (${lastMove})` : node);
           // A Socket.IO session upgraded in place changes its carrier without a state change: one truth
           // for the header and the panel.
           notify();

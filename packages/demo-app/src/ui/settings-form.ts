@@ -42,7 +42,7 @@ export function createSettingsForm(onApply: (config: DemoConfig) => void): Setti
   ]);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const next = { server: current?.server ?? '', transport: transport.value as TransportMode, room: cleanName(room.value), nick: cleanName(nick.value) };
+    const next = { server: current?.server ?? '', nodes: current?.nodes ?? [], transport: transport.value as TransportMode, room: cleanName(room.value), nick: cleanName(nick.value) };
     if (!next.nick || !isRoomName(next.room)) return setText(error, 'A nickname, and a room of letters, digits, - or _, please.');
     setText(error, '');
     onApply(next);
