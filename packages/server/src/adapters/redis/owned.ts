@@ -11,7 +11,7 @@ export interface Missing {
 interface Owned {
   /** The next `seq` to deliver. */
   next: number;
-  /** Frames held while missing ones are fetched, in arrival order. */
+  /** Frames held while missing ones are fetched, or until the server attached the session, in arrival order. */
   held?: [number, FrameTail][];
 }
 
@@ -46,15 +46,25 @@ export class OwnedSessions {
     return this.sessions.has(id);
   }
 
-  /** This node owns `id`, attached, whose last `seq` is `seq`; frames that came early go out now. */
+  /**
+   * This node owns `id`, attached, whose last `seq` is `seq`. Frames that came early, and those arriving
+   * now, are held for one turn of the event loop: the server attaches the session when the answer of the
+   * call that owned it (create, resume) reaches it, and a frame delivered before that would find no carrier.
+   */
   own(id: string, seq: number): void {
-    const owned = this.sessions.get(id);
+    let owned = this.sessions.get(id);
     if (owned) owned.next = Math.max(owned.next, seq + 1);
-    else this.sessions.set(id, { next: seq + 1 });
+    else this.sessions.set(id, (owned = { next: seq + 1 }));
     this.detached.delete(id);
-    const early = this.early.get(id);
+    const early = this.early.get(id)?.frames ?? [];
     this.early.delete(id);
-    for (const [frameSeq, frame] of early?.frames ?? []) this.receive(id, frameSeq, frame);
+    if (owned.held) return void owned.held.push(...early);
+    const held = (owned.held = early);
+    setImmediate(() => {
+      if (owned.held !== held) return;
+      owned.held = undefined;
+      for (const [frameSeq, frame] of held) this.receive(id, frameSeq, frame);
+    });
   }
 
   /** The session lost its carrier: it expires at `expiresAt` unless resumed (`own`) first; 0: it is attached after all. */
