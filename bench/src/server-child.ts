@@ -5,12 +5,14 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Server as UnisocketServer } from '@unisocket/server';
+import { redisAdapter } from '@unisocket/server/redis';
 import { createClient } from 'redis';
 import { Server as SocketIoServer } from 'socket.io';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { serveParent, type ServedChild } from './child/serve.js';
 
-export type ServerKind = 'ws' | 'socketio' | 'socketio-redis';
+export type ServerKind = 'ws' | 'socketio' | 'socketio-redis' | 'unisocket' | 'unisocket-redis';
 
 export interface ServerChildOptions {
   kind: ServerKind;
@@ -76,14 +78,42 @@ async function socketIo(http: HttpServer, redisUrl: string | undefined): Promise
   };
 }
 
+async function unisocket(http: HttpServer, redisUrl: string | undefined): Promise<{ broadcast: Broadcast; close(): Promise<void> }> {
+  const redis = redisUrl ? createClient({ url: redisUrl }) : undefined;
+  redis?.on('error', () => undefined);
+  await redis?.connect();
+  const server = new UnisocketServer(redis ? { adapter: redisAdapter(redis) } : {}).attach(http);
+  server.on('connection', (socket) => socket.join(ROOM));
+  return {
+    async broadcast({ count, text }) {
+      const sent: Promise<number>[] = [];
+      for (let i = 0; i < count; i++) sent.push(server.to(ROOM).emit('bench', { text }));
+      await Promise.all(sent);
+    },
+    async close() {
+      await server.close();
+      await redis?.close();
+    },
+  };
+}
+
+const SERVERS: Record<ServerKind, (http: HttpServer, redisUrl: string | undefined) => Promise<{ broadcast: Broadcast; close(): Promise<void> }>> = {
+  ws: bareWs,
+  socketio: (http) => socketIo(http, undefined),
+  'socketio-redis': socketIo,
+  unisocket: (http) => unisocket(http, undefined),
+  'unisocket-redis': unisocket,
+};
+
 serveParent<ServerChildOptions>(async ({ kind, redisUrl }): Promise<ServedChild> => {
   const http = createServer();
-  const server = kind === 'ws' ? await bareWs(http) : await socketIo(http, kind === 'socketio-redis' ? redisUrl : undefined);
+  const server = await SERVERS[kind](http, redisUrl);
   const url = await listen(http);
   return {
     url,
     handle(type, payload) {
       if (type === 'broadcast') return server.broadcast(payload as BroadcastRequest);
+      if (type === 'cpu') return process.cpuUsage();
       throw new Error(`unknown request ${type}`);
     },
     async close() {

@@ -30,7 +30,7 @@ interface Sizes {
   staggerMs: number;
 }
 
-export type SetupId = 'ws' | 'socketio' | 'socketio-redis';
+export type SetupId = ServerKind;
 
 interface Setup {
   id: SetupId;
@@ -45,6 +45,7 @@ interface Setup {
 const SETUPS: readonly Setup[] = [
   { id: 'ws', label: 'bare `ws` server (the floor: no protocol, no rooms)', server: 'ws', nodes: 1, client: 'ws-gateway', path: '/' },
   { id: 'socketio', label: 'socket.io 4, default in-memory adapter', server: 'socketio', nodes: 1, client: 'socketio-ws', path: '/socket.io/?EIO=4&transport=websocket' },
+  { id: 'unisocket', label: '@unisocket/server, memory adapter', server: 'unisocket', nodes: 1, client: 'ws-envelope', path: '/rt' },
   {
     id: 'socketio-redis',
     label: 'socket.io 4 + @socket.io/redis-streams-adapter, 2 nodes, 1 Redis',
@@ -53,6 +54,7 @@ const SETUPS: readonly Setup[] = [
     client: 'socketio-ws',
     path: '/socket.io/?EIO=4&transport=websocket',
   },
+  { id: 'unisocket-redis', label: '@unisocket/server + Redis adapter, 2 nodes, 1 Redis', server: 'unisocket-redis', nodes: 2, client: 'ws-envelope', path: '/rt' },
 ];
 
 export const TOKEN = 'bench-room-5c1e';
