@@ -117,7 +117,7 @@ describe('connect([urlA, urlB]): the nodes of one cluster', () => {
     expect(onB).toBeDefined();
     // B replays what the client may have missed (2 again, as after a write-ahead race) and goes on.
     onB!.accept(welcome({ session: 's1', resumed: true }), serverEvent(2, 'news', 2), serverEvent(3, 'news', 3));
-    expect(onB!.sent[0]).toMatchObject({ t: 'hello', session: 's1', lastSeq: 2 });
+    expect(onB!.sent[0]).toMatchObject({ t: 'hello', token: 's1', lastSeq: 2 });
     onB!.say(serverEvent(4, 'news', 4));
 
     expect(seen).toEqual([1, 2, 3, 4]);
