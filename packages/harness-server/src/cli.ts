@@ -19,6 +19,7 @@ const FLAGS = {
   'test-event-ms': { type: 'string', default: '4000', help: "delay of socket.io's tutorial testEvent after connect; -1 = never" },
   'socketio-ping-interval-ms': { type: 'string', default: '25000', help: 'socket.io pingInterval' },
   'socketio-ping-timeout-ms': { type: 'string', default: '20000', help: 'socket.io pingTimeout' },
+  redis: { type: 'string', help: '/rt shares sessions and rooms through this Redis (redis://HOST:PORT): harness processes on one Redis form one cluster' },
   quiet: { type: 'boolean', default: false, help: 'no log lines on stderr' },
   help: { type: 'boolean', short: 'h', default: false, help: 'show this help' },
 } as const;
@@ -26,9 +27,9 @@ const FLAGS = {
 function usage(): string {
   const lines = Object.entries(FLAGS).map(([name, flag]) => {
     const short = 'short' in flag ? `-${flag.short}, ` : '';
-    const value = flag.type === 'string' ? ` <${name === 'host' ? 'host' : name === 'control-origin' ? 'origin' : 'n'}>` : '';
+    const value = flag.type === 'string' ? ` <${name === 'host' ? 'host' : name === 'control-origin' ? 'origin' : name === 'redis' ? 'url' : 'n'}>` : '';
     const left = `  ${short}--${name}${value}`;
-    const fallback = flag.type === 'string' && !('multiple' in flag) ? ` (default ${flag.default})` : '';
+    const fallback = flag.type === 'string' && 'default' in flag && !('multiple' in flag) ? ` (default ${flag.default})` : '';
     return `${left.padEnd(36)}${flag.help}${fallback}`;
   });
   return ['Usage: pnpm harness [options]', '', 'unisocket reference harness server.', '', 'Options:', ...lines, ''].join('\n');
@@ -67,6 +68,7 @@ function parse(argv: string[]): Partial<HarnessOptions> | 'help' {
     testEventDelayMs: number(values, 'test-event-ms'),
     socketIoPingIntervalMs: number(values, 'socketio-ping-interval-ms'),
     socketIoPingTimeoutMs: number(values, 'socketio-ping-timeout-ms'),
+    redisUrl: values.redis,
     ...(values.quiet ? { log: () => {} } : {}),
   };
 }

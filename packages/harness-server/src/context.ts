@@ -38,6 +38,12 @@ export interface HarnessOptions {
   socketIoPingIntervalMs?: number;
   /** Socket.IO `pingTimeout` in ms. Default 20000 (socket.io's own default). */
   socketIoPingTimeoutMs?: number;
+  /**
+   * `redis://HOST:PORT`: `/rt` keeps its sessions, rooms and fan-out in this Redis (the Redis adapter of
+   * `@unisocket/server`), so harness processes started on the same Redis form one cluster. Default: none
+   * (in memory).
+   */
+  redisUrl?: string;
   /** Where log lines go. Default: stderr. */
   log: (line: string) => void;
 }

@@ -46,6 +46,7 @@ export function resolveHarnessOptions(options: Partial<HarnessOptions> = {}): Ha
   check('testEventDelayMs', Number.isInteger(resolved.testEventDelayMs), 'an integer');
   check('socketIoPingIntervalMs', Number.isInteger(resolved.socketIoPingIntervalMs) && (resolved.socketIoPingIntervalMs ?? 0) > 0, 'a positive integer');
   check('socketIoPingTimeoutMs', Number.isInteger(resolved.socketIoPingTimeoutMs) && (resolved.socketIoPingTimeoutMs ?? 0) > 0, 'a positive integer');
+  check('redisUrl', resolved.redisUrl === undefined || (typeof resolved.redisUrl === 'string' && /^rediss?:\/\/./.test(resolved.redisUrl)), 'a redis:// or rediss:// URL');
   check('log', typeof resolved.log === 'function', 'a function');
   return resolved;
 }

@@ -5,6 +5,7 @@ import { defaultFaults } from './context.js';
 import type { HarnessContext, HarnessModule, HarnessOptions } from './context.js';
 import { createControlModule } from './control.js';
 import { createEnvelopeModule } from './envelope/index.js';
+import { connectRedisSessions } from './redis.js';
 import { createGatewayModule } from './gateways/module.js';
 import { HttpError, requireMethod, sendError, sendJson } from './http-util.js';
 import { createPlainSseModule } from './plain-sse.js';
@@ -90,11 +91,12 @@ export async function startHarnessServer(options: HarnessOptions): Promise<Harne
       });
   }
 
+  const redis = options.redisUrl ? await connectRedisSessions(options.redisUrl, ctx.log) : undefined;
   const modules: HarnessModule[] = [
     createControlModule(ctx, { tracker, restart }),
     healthz,
     createGatewayModule(ctx),
-    createEnvelopeModule(ctx),
+    createEnvelopeModule(ctx, { adapter: redis?.adapter }),
     createPlainSseModule(ctx),
   ];
 
@@ -169,6 +171,7 @@ export async function startHarnessServer(options: HarnessOptions): Promise<Harne
       wakeFromDowntime?.();
       await restarting;
       for (const module of modules) await module.close?.();
+      await redis?.close();
       tracker.destroyAll();
       await socketIo.close();
       await stopListening();

@@ -54,6 +54,7 @@ describe('the CLI (pnpm harness)', () => {
       '--test-event-ms',
       '--socketio-ping-interval-ms',
       '--socketio-ping-timeout-ms',
+      '--redis',
       '--quiet',
       '--help',
     ]) {

@@ -33,7 +33,10 @@ type ChatSocket = Socket<ChatClientEvents, ChatServerEvents, ChatData>;
 export function installChatApp(rt: ChatServer, now: () => number = Date.now): void {
   let guests = 0;
 
-  const members = async (room: string) => (await rt.in(room).fetchSessions()).map((member) => (member.data as ChatData).nick);
+  // `self`: the session whose handler is running. Its `data` is saved when the handler is over, so on a
+  // shared adapter (Redis) the list would still show the nick it had before this handler changed it.
+  const members = async (room: string, self?: ChatSocket) =>
+    (await rt.in(room).fetchSessions()).map((member) => (member.id === self?.id ? self.data.nick : (member.data as ChatData).nick));
 
   /** Leaves the current room and tells the ones still in it. */
   async function leave(socket: ChatSocket): Promise<void> {
@@ -61,9 +64,9 @@ export function installChatApp(rt: ChatServer, now: () => number = Date.now): vo
         socket.data.room = room;
         socket.join(room);
         await previous;
-        void rt.to(room).emit('presence', { room, nick: socket.data.nick, joined: true, members: await members(room) });
+        void rt.to(room).emit('presence', { room, nick: socket.data.nick, joined: true, members: await members(room, socket) });
       }
-      return { room, members: await members(room) };
+      return { room, members: await members(room, socket) };
     });
 
     socket.on('chat', (message) => {
@@ -81,5 +84,6 @@ export function installChatApp(rt: ChatServer, now: () => number = Date.now): vo
     });
   });
 
-  rt.on('disconnect', (socket) => void leave(socket));
+  // A session that moved to another node, or whose node shuts down (its client moves on), goes on: no one left.
+  rt.on('disconnect', (socket, reason) => reason !== 'moved' && reason !== 'server-closing' && void leave(socket));
 }

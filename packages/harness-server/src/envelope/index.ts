@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Server } from '@unisocket/server';
+import { Server, type Adapter } from '@unisocket/server';
 import type { HarnessContext, HarnessModule } from '../context.js';
 import { HttpError, readBody, requireMethod, sendError, sendJson } from '../http-util.js';
 import { openSseStream } from '../sse-stream.js';
@@ -11,6 +11,8 @@ export interface EnvelopeTuning {
   replayWindow: number;
   /** How long a detached session is kept before it expires, in ms. Default 120,000. */
   detachedTtlMs: number;
+  /** Where sessions live: the Redis adapter with `--redis`. Default: the server's memory adapter. */
+  adapter?: Adapter;
 }
 
 export const DEFAULT_ENVELOPE_TUNING: EnvelopeTuning = { replayWindow: 1000, detachedTtlMs: 120_000 };
@@ -26,12 +28,13 @@ const CLOSE_GRACE_MS = 500;
  * before any module (server.ts).
  */
 export function createEnvelopeModule(ctx: HarnessContext, tuning: Partial<EnvelopeTuning> = {}): HarnessModule {
-  const { replayWindow, detachedTtlMs } = { ...DEFAULT_ENVELOPE_TUNING, ...tuning };
+  const { replayWindow, detachedTtlMs, adapter } = { ...DEFAULT_ENVELOPE_TUNING, ...tuning };
   const rt = new Server<ChatClientEvents, ChatServerEvents, ChatData>({
     heartbeatMs: ctx.options.heartbeatMs,
     maxFrameBytes: ctx.options.maxFrameBytes,
     replayFrames: replayWindow,
     detachedTtlMs,
+    ...(adapter && { adapter }),
     closeGraceMs: CLOSE_GRACE_MS,
     // Any page may use the harness (no credentials): the demo and browser tests live on other origins.
     cors: { origin: '*' },

@@ -1,0 +1,76 @@
+// A cluster of reference harness processes on one throwaway Redis (`pnpm harness --redis URL`), for
+// the tests, the e2e spec, the demo and the bench: each node is its own process (node + tsx, no pnpm
+// wrapper), so `kill()` is a real SIGKILL of the server, as a crashed machine would be.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startRedis } from './redis.mjs';
+
+const cli = fileURLToPath(new URL('../packages/harness-server/src/cli.ts', import.meta.url));
+const tsx = import.meta.resolve('tsx');
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * Starts one harness process with `--port 0 --redis redisUrl` and `args`; resolves once it printed
+ * its listening line, with its `url`, `pid`, `kill()` (SIGKILL) and `stop()` (SIGTERM: a graceful close,
+ * SIGKILL after 5 s). `output()` is what it wrote (stderr included), for failure messages.
+ */
+export async function startHarnessNode(redisUrl, args = [], { quiet = true } = {}) {
+  const child = spawn(process.execPath, ['--import', tsx, cli, '--port', '0', '--redis', redisUrl, ...(quiet ? ['--quiet'] : []), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk) => (output = (output + chunk).slice(-8000));
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`harness did not start within ${START_TIMEOUT_MS} ms: ${output}`)), START_TIMEOUT_MS);
+    child.stdout.on('data', () => {
+      const match = /unisocket harness listening on (http:\/\/\S+)/.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve(match[1]);
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`harness exited before listening: ${output}`));
+    });
+  }).catch((error) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+  return {
+    url,
+    pid: child.pid,
+    output: () => output,
+    async kill() {
+      if (!gone()) child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      if (gone()) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Starts a Redis and `nodes` harness processes on it (`args` for each); `stop()` ends them all. */
+export async function startHarnessCluster({ nodes = 2, args = [] } = {}) {
+  const redis = await startRedis();
+  const started = [];
+  const stop = async () => {
+    await Promise.all(started.map((node) => node.stop()));
+    await redis.stop();
+  };
+  try {
+    for (let i = 0; i < nodes; i++) started.push(await startHarnessNode(redis.url, args));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { redis, nodes: started, stop };
+}
