@@ -20,8 +20,19 @@ export interface HarnessCluster {
   stop(): Promise<void>;
 }
 
-/** Starts one harness process with `--port 0 --redis redisUrl` and `args`; resolves once it listens. */
-export function startHarnessNode(redisUrl: string, args?: readonly string[], options?: { quiet?: boolean }): Promise<HarnessNode>;
+/** Starts one harness process with `--port PORT --redis redisUrl` and `args`; resolves once it listens. */
+export function startHarnessNode(
+  redisUrl: string,
+  args?: readonly string[],
+  options?: {
+    /** @default 0 (a free port) */
+    port?: number;
+    /** `--quiet`. @default true */
+    quiet?: boolean;
+    /** Sees what the process writes, as it comes. */
+    onOutput?: (text: string) => void;
+  },
+): Promise<HarnessNode>;
 
 /** Starts a Redis and `nodes` harness processes on it (default 2, each with `args`). */
 export function startHarnessCluster(options?: { nodes?: number; args?: readonly string[] }): Promise<HarnessCluster>;

@@ -10,16 +10,20 @@ const tsx = import.meta.resolve('tsx');
 const START_TIMEOUT_MS = 30_000;
 
 /**
- * Starts one harness process with `--port 0 --redis redisUrl` and `args`; resolves once it printed
+ * Starts one harness process with `--port PORT --redis redisUrl` and `args`; resolves once it printed
  * its listening line, with its `url`, `pid`, `kill()` (SIGKILL) and `stop()` (SIGTERM: a graceful close,
- * SIGKILL after 5 s). `output()` is what it wrote (stderr included), for failure messages.
+ * SIGKILL after 5 s). `output()` is what it wrote (stderr included), for failure messages; `quiet: false`
+ * keeps its log lines (`onOutput` sees them as they come).
  */
-export async function startHarnessNode(redisUrl, args = [], { quiet = true } = {}) {
-  const child = spawn(process.execPath, ['--import', tsx, cli, '--port', '0', '--redis', redisUrl, ...(quiet ? ['--quiet'] : []), ...args], {
+export async function startHarnessNode(redisUrl, args = [], { port = 0, quiet = true, onOutput } = {}) {
+  const child = spawn(process.execPath, ['--import', tsx, cli, '--port', String(port), '--redis', redisUrl, ...(quiet ? ['--quiet'] : []), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const collect = (chunk) => (output = (output + chunk).slice(-8000));
+  const collect = (chunk) => {
+    output = (output + chunk).slice(-8000);
+    onOutput?.(String(chunk));
+  };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   const exited = new Promise((resolve) => child.once('exit', resolve));
