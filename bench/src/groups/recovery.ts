@@ -40,7 +40,7 @@ async function watched(handle: BenchPageHandle): Promise<Record<string, WatchEve
 }
 
 /** Polls the page until `done` holds for every watcher, or `boundMs` passed; returns the last events. */
-async function waitFor(handle: BenchPageHandle, kinds: readonly string[], done: (events: WatchEvent[]) => boolean, boundMs: number, everyMs: number) {
+export async function waitFor(handle: BenchPageHandle, kinds: readonly string[], done: (events: WatchEvent[]) => boolean, boundMs: number, everyMs: number) {
   const deadline = Date.now() + boundMs;
   let events = await watched(handle);
   while (Date.now() < deadline && !kinds.every((kind) => done(events[kind] ?? []))) {
@@ -65,7 +65,7 @@ async function startWatchers(handle: BenchPageHandle, harnessUrl: string): Promi
   return kinds;
 }
 
-const firstAfter = (events: WatchEvent[] | undefined, type: WatchEvent['type'], after: number) => events?.find((e) => e.type === type && e.at >= after);
+export const firstAfter = (events: WatchEvent[] | undefined, type: WatchEvent['type'], after: number) => events?.find((e) => e.type === type && e.at >= after);
 
 /** One black-hole trial on a harness and page of its own: ms from the fault to each library noticing (undefined: not within `boundMs`). */
 async function blackholeTrial(browser: BenchBrowser, boundMs: number): Promise<Record<string, number | undefined>> {

@@ -10,14 +10,16 @@
 // runs in one `exclusive` section at a time.
 import { fileURLToPath } from 'node:url';
 import { startRedis, type RedisProcess } from '../../../scripts/redis.mjs';
+import type { BenchBrowser } from '../browser.js';
 import { startChild, type BenchChild } from '../child/parent.js';
 import { createExclusive, type Exclusive } from '../exclusive.js';
-import { int, mib, rate, ratio } from '../format.js';
+import { int, mib, ms, rate, ratio } from '../format.js';
 import { openIdleConnections, type ConnectionKind, type IdleConnections } from '../net/idle-connections.js';
 import { ErrorLog, type GroupResult, type Table, type TargetCheck } from '../results.js';
 import type { BroadcastRequest, ServerChildOptions, ServerKind } from '../server-child.js';
-import { median, pairedRatio } from '../stats.js';
+import { median, pairedRatio, spread } from '../stats.js';
 import { pick, type GroupContext } from './context.js';
+import { firstAfter, waitFor } from './recovery.js';
 
 interface Sizes {
   rounds: number;
@@ -28,6 +30,7 @@ interface Sizes {
   idleMs: number;
   /** Delay between the starts of the one-node setups of a round, in ms. */
   staggerMs: number;
+  failoverTrials: number;
 }
 
 export type SetupId = ServerKind;
@@ -62,6 +65,9 @@ const TEXT = `${TOKEN} lorem ipsum dolor sit amet, consectetur adipiscing elit, 
 const SETTLE_MS = 1000;
 const BROADCAST_BOUND_MS = 60_000;
 const WARM_UP_CONNECTIONS = 20;
+const FAILOVER_BOUND_MS = 20_000;
+/** The failover target: SIGKILL of a node to the client resumed on the other, median, with defaults. */
+const FAILOVER_TARGET_MS = 1000;
 const childEntry = fileURLToPath(new URL('../server-child.ts', import.meta.url));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -182,12 +188,44 @@ async function measureTwoNodes(setup: Setup, sizes: Sizes, exclusive: Exclusive)
   });
 }
 
+const CLUSTER_WATCHER = 'unisocket-cluster';
+
+/**
+ * One failover trial on a fresh two-node deployment: a page's `connect([a, b])` (every default) opens on
+ * node a, which is then SIGKILLed; answers the ms from the kill to the client's `open` on node b with its
+ * session resumed (a new session would be a failure: a gap).
+ */
+async function failoverTrial(browser: BenchBrowser): Promise<number> {
+  const deployment = await deploy(SETUPS.find((setup) => setup.id === 'unisocket-redis')!);
+  const [a, b] = [deployment.nodes[0]!, deployment.nodes[1]!];
+  const handle = await browser.newPage();
+  try {
+    await handle.page.evaluate(([kind, urls]) => window.bench.watch([kind], urls), [CLUSTER_WATCHER, `${a.url} ${b.url}`] as const);
+    const opened = await waitFor(handle, [CLUSTER_WATCHER], (list) => list.some((e) => e.type === 'open'), FAILOVER_BOUND_MS, 25);
+    const first = firstAfter(opened[CLUSTER_WATCHER], 'open', 0);
+    if (!first?.endpoint?.includes(a.url)) throw new Error(`the client did not open on the first node: ${JSON.stringify(first)}`);
+    // A moment within a heartbeat, so the kill never lines up with the node's own timers.
+    await sleep(500 + Math.random() * 1000);
+    const killedAt = Date.now();
+    await a.kill();
+    const events = await waitFor(handle, [CLUSTER_WATCHER], (list) => !!firstAfter(list, 'open', killedAt), FAILOVER_BOUND_MS, 10);
+    const moved = firstAfter(events[CLUSTER_WATCHER], 'open', killedAt);
+    if (!moved) throw new Error(`not open again within ${FAILOVER_BOUND_MS} ms of the kill`);
+    if (!moved.resumed || !moved.endpoint?.includes(b.url)) throw new Error(`opened without resuming on the other node: ${JSON.stringify(moved)}`);
+    return moved.at - killedAt;
+  } finally {
+    await handle.page.evaluate(() => window.bench.unwatch()).catch(() => {});
+    await handle.close();
+    await deployment.close();
+  }
+}
+
 export async function runServer(context: GroupContext): Promise<Omit<GroupResult, 'ranAt' | 'durationMs' | 'quick'>> {
   // Quick runs skip the idle wait: their memory columns only show that the measurement works.
   const sizes: Sizes = pick(
     context,
-    { rounds: 3, connections: 1000, broadcasts: 50, idleMs: 12_000, staggerMs: 2500 },
-    { rounds: 1, connections: 100, broadcasts: 5, idleMs: SETTLE_MS, staggerMs: 1200 },
+    { rounds: 3, connections: 1000, broadcasts: 50, idleMs: 12_000, staggerMs: 2500, failoverTrials: 9 },
+    { rounds: 1, connections: 100, broadcasts: 5, idleMs: SETTLE_MS, staggerMs: 1200, failoverTrials: 1 },
   );
   const log = new ErrorLog();
   /** Per setup, one entry per round (NaN where the round failed), so that ratios pair rounds. */
@@ -207,15 +245,26 @@ export async function runServer(context: GroupContext): Promise<Omit<GroupResult
     };
     await Promise.all(SETUPS.map(measure));
   }
+  const failovers: number[] = [];
+  const browser = await context.browser();
+  for (let trial = 0; trial < sizes.failoverTrials; trial++) {
+    try {
+      failovers.push(await failoverTrial(browser));
+    } catch (error) {
+      log.note(`server failover trial ${trial + 1}`, error);
+    }
+    context.progress(`server failover trial ${trial + 1}/${sizes.failoverTrials}`);
+  }
+  const failover = spread(failovers);
   const series = (id: SetupId, metric: keyof Round) => (rounds.get(id) ?? []).map((r) => r[metric] ?? NaN);
   const med = (id: SetupId, metric: keyof Round) => median(series(id, metric).filter(Number.isFinite));
   const idleSeconds = sizes.idleMs / 1000;
-  const oneNode = SETUPS.filter((setup) => setup.nodes === 1);
+  const oneNodeSetups = SETUPS.filter((setup) => setup.nodes === 1);
   const tables: Table[] = [
     {
       title: `Server memory per 1,000 idle WebSocket connections, one node (${int(sizes.connections)} clients, median of ${sizes.rounds} rounds)`,
       columns: ['server', `RSS per 1,000, idle (${idleSeconds} s)`, 'vs socket.io', 'vs bare ws', `JS heap used + external per 1,000`],
-      rows: oneNode.map(({ id, label }) => [
+      rows: oneNodeSetups.map(({ id, label }) => [
         label,
         mib(med(id, 'rssPer1000')),
         ratio(pairedRatio(series(id, 'rssPer1000'), series('socketio', 'rssPer1000'))),
@@ -236,14 +285,49 @@ export async function runServer(context: GroupContext): Promise<Omit<GroupResult
       note: `The broadcast is sent from inside the first node (\`io.to(room).emit\`, our \`server.to(room).emit\`, the bare server's loop over its sockets), ${int(sizes.broadcasts)} messages in a row; rate = deliveries counted at the clients / time from the request to the last delivery. Two-node setups: two processes sharing one \`redis-server\` (fresh per round), the clients split evenly between them, so half the deliveries cross Redis. The bench process, the nodes and Redis share the machine's cores: a broadcast rate is what the whole setup delivers, clients' parsing included, which is the same work for every server.`,
     },
   ];
-  const targets: TargetCheck[] = [];
+  tables.push({
+    title: `Failover: SIGKILL of a node to the client resumed on the other (${failover.n} of ${sizes.failoverTrials} trials)`,
+    columns: ['client', 'median', 'p10 – p90', 'max'],
+    rows: [['unisocket `connect([a, b])`, every default, in Chromium', ms(failover.median), `${ms(failover.p10)} – ${ms(failover.p90)}`, ms(failover.max)]],
+    note: `Two @unisocket/server nodes (Redis adapter, one Redis), fresh for every trial. A page in Chromium runs \`connect([a, b])\` with every default and opens on node a; 0.5 to 1.5 s later node a's process gets SIGKILL (no close frame, no goodbye). Time from the kill to the client's \`open\` on node b with \`resumed: true\` (its session taken over, its missed frames replayed): the loss is seen when the kernel resets the connection, the first reconnect waits one backoff delay (full jitter under 100 ms), node a's WebSocket and SSE endpoints are refused at once, node b's WebSocket resumes. A node that hangs instead of refusing would add \`fallbackDelayMs\` (1 s) per endpoint; a trial that opened without resuming would count as failed.`,
+  });
+  const ratioOf = (id: SetupId, reference: SetupId, metric: keyof Round) => pairedRatio(series(id, metric), series(reference, metric));
+  const verdict = (value: number, ok: (value: number) => boolean): TargetCheck['verdict'] => (Number.isFinite(value) ? (ok(value) ? 'met' : 'missed') : 'n/a');
+  const heapVsSocketIo = ratioOf('unisocket', 'socketio', 'heapPer1000');
+  const heapVsWs = ratioOf('unisocket', 'ws', 'heapPer1000');
+  const oneNode = ratioOf('unisocket', 'socketio', 'deliveriesPerSecond');
+  const twoNodes = ratioOf('unisocket-redis', 'socketio-redis', 'deliveriesPerSecond');
+  const memoryMeasured = (reference: SetupId, heapRatio: number) =>
+    `JS heap + external ${mib(med('unisocket', 'heapPer1000'))} vs ${mib(med(reference, 'heapPer1000'))} = ${ratio(heapRatio)} (RSS ${mib(med('unisocket', 'rssPer1000'))} vs ${mib(med(reference, 'rssPer1000'))} = ${ratio(ratioOf('unisocket', reference, 'rssPer1000'))})`;
+  const targets: TargetCheck[] = [
+    { target: 'server memory per 1,000 idle connections ≤ 0.5x a socket.io 4 server (default adapter)', measured: memoryMeasured('socketio', heapVsSocketIo), verdict: verdict(heapVsSocketIo, (value) => value <= 0.5) },
+    { target: 'server memory per 1,000 idle connections ≤ 1.1x a bare `ws` server', measured: memoryMeasured('ws', heapVsWs), verdict: verdict(heapVsWs, (value) => value <= 1.1) },
+    {
+      target: 'room broadcast to 1,000 clients ≥ 1.5x socket.io `io.to(room).emit`, one node',
+      measured: `${rate(med('unisocket', 'deliveriesPerSecond'))} vs ${rate(med('socketio', 'deliveriesPerSecond'))} = ${ratio(oneNode)} (bare ws: ${ratio(ratioOf('ws', 'socketio', 'deliveriesPerSecond'))})`,
+      verdict: verdict(oneNode, (value) => value >= 1.5),
+    },
+    {
+      target: 'room broadcast to 1,000 clients ≥ 1.5x socket.io + @socket.io/redis-streams-adapter, two nodes + Redis',
+      measured: `${rate(med('unisocket-redis', 'deliveriesPerSecond'))} vs ${rate(med('socketio-redis', 'deliveriesPerSecond'))} = ${ratio(twoNodes)}`,
+      verdict: verdict(twoNodes, (value) => value >= 1.5),
+    },
+    {
+      target: `failover: SIGKILL of a node to the client resumed on the other, median ≤ ${FAILOVER_TARGET_MS / 1000} s with defaults`,
+      measured: `${ms(failover.median)} (p10 – p90 ${ms(failover.p10)} – ${ms(failover.p90)}, max ${ms(failover.max)}, ${failover.n} trials)`,
+      verdict: verdict(failover.median, (value) => value <= FAILOVER_TARGET_MS),
+    },
+  ];
+  const headlines = [
+    `@unisocket/server: ${mib(med('unisocket', 'heapPer1000'))} JS heap per 1,000 idle connections (socket.io ${mib(med('socketio', 'heapPer1000'))}, bare ws ${mib(med('ws', 'heapPer1000'))}); room broadcast ${ratio(oneNode)} socket.io's on one node, ${ratio(twoNodes)} socket.io + redis-streams-adapter's on two; failover after a SIGKILL ${ms(failover.median)} median`,
+  ];
   return {
     group: 'server',
-    title: 'Server: memory and room broadcast beside socket.io and bare ws',
+    title: 'Server: memory, room broadcast and failover beside socket.io and bare ws',
     tables,
     targets,
-    headlines: [],
+    headlines,
     errors: log.errors,
-    data: { sizes, rounds: Object.fromEntries(rounds) },
+    data: { sizes, rounds: Object.fromEntries(rounds), failovers },
   };
 }

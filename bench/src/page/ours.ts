@@ -80,6 +80,17 @@ bench.watchers['unisocket'] = (url): Watcher => {
   return { events, close: () => client.close() };
 };
 
+/** `connect([a, b])` with every default: `urls` holds the nodes of one cluster, space-separated. */
+bench.watchers['unisocket-cluster'] = (urls): Watcher => {
+  const events: WatchEvent[] = [];
+  const client = connect(urls.split(' '));
+  client.lifecycle.on('open', ({ transport, endpoint, resumed }) => events.push({ type: 'open', at: Date.now(), transport, endpoint, resumed }));
+  client.lifecycle.on('state', (event) => {
+    if (event.from.status === 'open' && event.to.status !== 'open') events.push({ type: 'lost', at: Date.now() });
+  });
+  return { events, close: () => client.close() };
+};
+
 bench.fallbackTrial = async (url, timeoutMs) => {
   // The winner of an earlier trial is remembered per origin: every trial starts from nothing.
   localStorage.clear();

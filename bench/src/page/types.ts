@@ -34,6 +34,9 @@ export interface WatchEvent {
   /** `Date.now()`: comparable with the bench process's clock. */
   at: number;
   transport?: string;
+  /** `open` of our client: the endpoint it opened on, and whether its session was resumed there. */
+  endpoint?: string;
+  resumed?: boolean;
 }
 
 export type WatcherFactory = (harnessUrl: string) => Watcher;
