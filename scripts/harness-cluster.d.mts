@@ -20,6 +20,12 @@ export interface HarnessCluster {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts `node --import tsx entry ...args`; resolves once its output matches `listening` (whose first
+ * group is the URL it serves).
+ */
+export function startServerProcess(entry: string, args: readonly string[], listening: RegExp, options?: { onOutput?: (text: string) => void }): Promise<HarnessNode>;
+
 /** Starts one harness process with `--port PORT --redis redisUrl` and `args`; resolves once it listens. */
 export function startHarnessNode(
   redisUrl: string,

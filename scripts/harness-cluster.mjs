@@ -10,15 +10,13 @@ const tsx = import.meta.resolve('tsx');
 const START_TIMEOUT_MS = 30_000;
 
 /**
- * Starts one harness process with `--port PORT --redis redisUrl` and `args`; resolves once it printed
- * its listening line, with its `url`, `pid`, `kill()` (SIGKILL) and `stop()` (SIGTERM: a graceful close,
- * SIGKILL after 5 s). `output()` is what it wrote (stderr included), for failure messages; `quiet: false`
- * keeps its log lines (`onOutput` sees them as they come).
+ * Starts `node --import tsx ENTRY ...args` and resolves once its output matches `listening` (whose first
+ * group is the URL), with its `url`, `pid`, `kill()` (SIGKILL) and `stop()` (SIGTERM: a graceful close,
+ * SIGKILL after 5 s). `output()` is what it wrote (stderr included), for failure messages; `onOutput`
+ * sees it as it comes.
  */
-export async function startHarnessNode(redisUrl, args = [], { port = 0, quiet = true, onOutput } = {}) {
-  const child = spawn(process.execPath, ['--import', tsx, cli, '--port', String(port), '--redis', redisUrl, ...(quiet ? ['--quiet'] : []), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startServerProcess(entry, args, listening, { onOutput } = {}) {
+  const child = spawn(process.execPath, ['--import', tsx, entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk) => {
     output = (output + chunk).slice(-8000);
@@ -29,16 +27,16 @@ export async function startHarnessNode(redisUrl, args = [], { port = 0, quiet = 
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const gone = () => child.exitCode !== null || child.signalCode !== null;
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`harness did not start within ${START_TIMEOUT_MS} ms: ${output}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(() => reject(new Error(`${entry} did not start within ${START_TIMEOUT_MS} ms: ${output}`)), START_TIMEOUT_MS);
     child.stdout.on('data', () => {
-      const match = /unisocket harness listening on (http:\/\/\S+)/.exec(output);
+      const match = listening.exec(output);
       if (!match) return;
       clearTimeout(timer);
       resolve(match[1]);
     });
     void exited.then(() => {
       clearTimeout(timer);
-      reject(new Error(`harness exited before listening: ${output}`));
+      reject(new Error(`${entry} exited before listening: ${output}`));
     });
   }).catch((error) => {
     child.kill('SIGKILL');
@@ -60,6 +58,15 @@ export async function startHarnessNode(redisUrl, args = [], { port = 0, quiet = 
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * Starts one harness process with `--port PORT --redis redisUrl` and `args` (`quiet: false` keeps its
+ * log lines); resolves once it printed its listening line (see `startServerProcess`).
+ */
+export function startHarnessNode(redisUrl, args = [], { port = 0, quiet = true, onOutput } = {}) {
+  const flags = ['--port', String(port), '--redis', redisUrl, ...(quiet ? ['--quiet'] : []), ...args];
+  return startServerProcess(cli, flags, /unisocket harness listening on (http:\/\/\S+)/, { onOutput });
 }
 
 /** Starts a Redis and `nodes` harness processes on it (`args` for each); `stop()` ends them all. */

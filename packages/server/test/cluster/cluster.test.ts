@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => redis?.stop());
 afterEach(async () => {
   for (const peer of peers.splice(0)) peer.ws.terminate();
-  await Promise.all(nodes.splice(0).map((node) => node.close()));
+  await Promise.all(nodes.splice(0).map((node) => node.stop()));
 });
 
 /** Two nodes of a fresh cluster (a key prefix of its own). */
