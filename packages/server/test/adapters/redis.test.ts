@@ -53,6 +53,14 @@ describe('redis adapter', () => {
     return { adapter, node: recorder, client };
   }
 
+  it('refuses what is not a node-redis client, and bad options, with a TypeError at construction', () => {
+    const client = createClient({ url: redis.url });
+    expect(() => redisAdapter({} as never)).toThrowError(new TypeError('unisocket redisAdapter(): the first argument must be a node-redis client (createClient() from "redis")'));
+    expect(() => redisAdapter(client, { prefix: '' })).toThrowError(/option prefix must be a non-empty string; got ""/);
+    expect(() => redisAdapter(client, { leaseRefreshMs: 0 })).toThrowError(/option leaseRefreshMs must be an integer >= 1; got 0/);
+    expect(() => redisAdapter(client, { prefx: 'x' } as never)).toThrowError(/unknown option "prefx"/);
+  });
+
   it('keeps a log within its window plus a slack of an eighth (trimmed in batches, not on every append)', async () => {
     const { adapter, client } = await node('trim:', { replayFrames: 64 });
     await adapter.create({ id: 'a', secretHash: hashSecret('s'), data: null });

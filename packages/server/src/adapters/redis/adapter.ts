@@ -8,9 +8,9 @@ export interface RedisAdapterOptions {
   /** Prefix of every key and channel, so that several apps (or test runs) can share one Redis. @default 'unisocket:' */
   prefix?: string;
   /**
-   * How often a node renews the lease on the keys of its attached sessions, in ms. The lease lasts the
-   * detached TTL: a node that dies (SIGKILL, a lost machine) leaves its sessions resumable on other
-   * nodes until then, and they expire on their own after that.
+   * How often a node renews the lease on the keys of its attached sessions, in ms. A lease lasts the
+   * detached TTL plus two renewals and a second (slack for a busy event loop): a node that dies (SIGKILL,
+   * a lost machine) leaves its sessions resumable on other nodes for that long, then they expire on their own.
    * @default a third of the detached TTL, at most 15000
    */
   leaseRefreshMs?: number;
@@ -40,15 +40,31 @@ export class RedisAdapter implements Adapter {
   private owned: OwnedSessions | undefined;
   private subscriber: RedisClient | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
+  /** How long the keys of an attached session live without a renewal, in ms. */
+  private leaseMs = 0;
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweepAt = Infinity;
   private closed = false;
 
+  /** Throws a TypeError for a client that is not a node-redis client, or a bad option. */
   constructor(
     private readonly client: RedisClient,
     private readonly options: RedisAdapterOptions = {},
   ) {
-    this.prefix = options.prefix ?? 'unisocket:';
+    const { sendCommand, duplicate, subscribe } = (client ?? {}) as Partial<RedisClient>;
+    if (typeof sendCommand !== 'function' || typeof duplicate !== 'function' || typeof subscribe !== 'function') {
+      throw new TypeError('unisocket redisAdapter(): the first argument must be a node-redis client (createClient() from "redis")');
+    }
+    if (typeof options !== 'object' || options === null) throw new TypeError('unisocket redisAdapter(): options must be an object');
+    for (const key of Object.keys(options)) {
+      if (key !== 'prefix' && key !== 'leaseRefreshMs') throw new TypeError(`unisocket redisAdapter(): unknown option "${key}" (prefix, leaseRefreshMs)`);
+    }
+    const { prefix = 'unisocket:', leaseRefreshMs } = options;
+    if (typeof prefix !== 'string' || prefix === '') throw new TypeError(`unisocket redisAdapter(): option prefix must be a non-empty string; got ${JSON.stringify(prefix)}`);
+    if (leaseRefreshMs !== undefined && (!Number.isInteger(leaseRefreshMs) || leaseRefreshMs < 1)) {
+      throw new TypeError(`unisocket redisAdapter(): option leaseRefreshMs must be an integer >= 1; got ${JSON.stringify(leaseRefreshMs)}`);
+    }
+    this.prefix = prefix;
     this.scripts = new ScriptRunner(client);
   }
 
@@ -70,20 +86,21 @@ export class RedisAdapter implements Adapter {
     });
     await this.scripts.load([CREATE, RESUME, FAN_OUT, CLAIM, MEMBERSHIP, OWNED, LEASE, FETCH, SYNC]);
     const refreshMs = this.options.leaseRefreshMs ?? Math.min(15_000, Math.max(10, Math.floor(limits.detachedTtlMs / 3)));
+    this.leaseMs = limits.detachedTtlMs + 2 * refreshMs + 1000;
     this.leaseTimer = setInterval(() => void this.renewLeases(), refreshMs);
     this.leaseTimer.unref();
   }
 
   async create(session: NewSession): Promise<void> {
     const { node, owned } = this.bound();
-    await this.run(CREATE, [session.id, session.secretHash, node.nodeId, json(session.data), this.limits.detachedTtlMs]);
+    await this.run(CREATE, [session.id, session.secretHash, node.nodeId, json(session.data), this.leaseMs]);
     owned.own(session.id, 0);
   }
 
   async resume(id: string, secretHash: string, lastSeq: number): Promise<ResumedSession | undefined> {
     const { node, owned } = this.bound();
-    const { replayFrames, replayBytes, detachedTtlMs } = this.limits;
-    const answer = await this.run<string[] | null>(RESUME, [id, secretHash, lastSeq, node.nodeId, replayFrames, replayBytes, detachedTtlMs]);
+    const { replayFrames, replayBytes } = this.limits;
+    const answer = await this.run<string[] | null>(RESUME, [id, secretHash, lastSeq, node.nodeId, replayFrames, replayBytes, this.leaseMs]);
     if (!answer) return undefined;
     if (answer[0] === 'gap') {
       // The owner hears of it on its channel; when that is this node, it hears now (read your own writes).
@@ -221,7 +238,7 @@ export class RedisAdapter implements Adapter {
   }
 
   private renewLeases(): void {
-    this.lease('lease', this.limits.detachedTtlMs).catch((error: unknown) => this.node?.error(new Error('redis adapter: cannot renew session leases', { cause: error })));
+    this.lease('lease', this.leaseMs).catch((error: unknown) => this.node?.error(new Error('redis adapter: cannot renew session leases', { cause: error })));
   }
 
   /** Arms the one expiry timer for the earliest detached session. */
