@@ -7,6 +7,8 @@ export interface RedisProcess {
   readonly pid: number | undefined;
   /** SIGTERM (SIGKILL after 2 s); resolves once the process has exited. Idempotent. */
   stop(): Promise<void>;
+  /** CPU time it has used, user + system, in ms (`INFO cpu`). */
+  cpuMs(): Promise<number>;
 }
 
 /** Path of the redis-server binary: $REDIS_SERVER_PATH, /usr/bin or /usr/local/bin, else undefined. */

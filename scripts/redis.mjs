@@ -1,6 +1,7 @@
 // The one place that knows how to run a throwaway Redis here (server and harness cluster tests, e2e,
 // the demo, benchmarks): Debian's `redis-server` in the foreground on a free port, no persistence,
 // stopped by PID. Never the system service, never a mock.
+import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
@@ -43,6 +44,25 @@ function ping(host, port) {
       else reject(new Error(`PING answered ${answer.trim()}`));
     });
     socket.write('PING\r\n');
+  });
+}
+
+/** Sends one inline command and resolves with the whole reply as text (a bulk string's `$N` header included). */
+function command(host, port, line) {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host, port });
+    let reply = '';
+    socket.setTimeout(5000, () => socket.destroy(new Error(`no answer to ${line}`)));
+    socket.once('error', reject);
+    socket.on('data', (chunk) => {
+      reply += chunk;
+      const header = /^\$(\d+)\r\n/.exec(reply);
+      if (header ? Buffer.byteLength(reply) >= header[0].length + Number(header[1]) + 2 : reply.includes('\r\n')) {
+        socket.destroy();
+        resolve(reply);
+      }
+    });
+    socket.write(`${line}\r\n`);
   });
 }
 
@@ -99,14 +119,28 @@ async function launch(binary, host, port, startTimeoutMs) {
     }
     try {
       await ping(host, port);
+      // Another Redis may hold the port (one started at the same moment was handed the same free
+      // port): the answer must come from ours.
+      const pid = /process_id:(\d+)/.exec(await command(host, port, 'INFO server'))?.[1];
+      if (Number(pid) !== child.pid) {
+        await stop();
+        throw new Error(`port ${port} in use by another redis-server`);
+      }
       break;
-    } catch {
+    } catch (error) {
+      if (/in use/.test(String(error))) throw error;
       if (Date.now() > deadline) {
         await stop();
-        throw new Error(`redis-server did not answer on port ${port} within ${startTimeoutMs} ms: ${output.trim()}`);
+        throw new Error(`redis-server did not answer on port ${port} within ${startTimeoutMs} ms: ${output.trim()}`, { cause: error });
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
-  return { url: `redis://${host}:${port}`, host, port, pid: child.pid, stop };
+  /** CPU time Redis has used, user + system, in ms (`INFO cpu`). */
+  const cpuMs = async () => {
+    const info = await command(host, port, 'INFO cpu');
+    const field = (name) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
+    return (field('used_cpu_user') + field('used_cpu_sys')) * 1000;
+  };
+  return { url: `redis://${host}:${port}`, host, port, pid: child.pid, stop, cpuMs };
 }

@@ -77,6 +77,9 @@ interface Round {
   rssPer1000?: number;
   heapPer1000?: number;
   deliveriesPerSecond: number;
+  serverCpuPer1000: number;
+  redisCpuPer1000: number;
+  clientCpuPer1000: number;
 }
 
 /** The nodes of one setup, with the Redis they share (two-node setups). */
@@ -124,17 +127,44 @@ async function openClients(setup: Setup, deployment: Deployment, count: number):
   };
 }
 
-/** `broadcasts` messages to the room from the first node; deliveries counted at every client / time to the last one. */
-async function broadcastRate(deployment: Deployment, clients: IdleConnections, broadcasts: number): Promise<number> {
+/** CPU time used so far, in ms: by every node of the deployment, by its Redis, and by this process (the clients). */
+async function cpuNow(deployment: Deployment): Promise<{ nodes: number; redis: number; clients: number }> {
+  const ms = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+  const nodes = await Promise.all(deployment.nodes.map((node) => node.request<NodeJS.CpuUsage>('cpu')));
+  return { nodes: nodes.reduce((sum, usage) => sum + ms(usage), 0), redis: (await deployment.redis?.cpuMs()) ?? 0, clients: ms(process.cpuUsage()) };
+}
+
+interface Broadcast {
+  deliveriesPerSecond: number;
+  /** CPU time per 1,000 deliveries, in ms: the nodes and Redis (Redis alone), and the bench process's clients. */
+  serverCpuPer1000: number;
+  redisCpuPer1000: number;
+  clientCpuPer1000: number;
+}
+
+/**
+ * `broadcasts` messages to the room from the first node; deliveries counted at every client / time to
+ * the last one. CPU time is read too: unlike the rate, it barely moves with the load of a shared machine.
+ */
+async function broadcastRate(deployment: Deployment, clients: IdleConnections, broadcasts: number): Promise<Broadcast> {
   const expected = clients.count * broadcasts;
   const before = clients.delivered();
+  const cpuBefore = await cpuNow(deployment);
   const start = performance.now();
   await deployment.nodes[0]!.request('broadcast', { count: broadcasts, text: TEXT } satisfies BroadcastRequest, BROADCAST_BOUND_MS);
   const deadline = Date.now() + BROADCAST_BOUND_MS;
   while (clients.delivered() - before < expected && Date.now() < deadline) await sleep(2);
   const delivered = clients.delivered() - before;
   if (delivered < expected) throw new Error(`${delivered} of ${expected} deliveries within ${BROADCAST_BOUND_MS} ms`);
-  return (delivered / (performance.now() - start)) * 1000;
+  const elapsed = performance.now() - start;
+  const cpuAfter = await cpuNow(deployment);
+  const per1000 = (key: 'nodes' | 'redis' | 'clients') => ((cpuAfter[key] - cpuBefore[key]) / delivered) * 1000;
+  return {
+    deliveriesPerSecond: (delivered / elapsed) * 1000,
+    serverCpuPer1000: per1000('nodes') + per1000('redis'),
+    redisCpuPer1000: per1000('redis'),
+    clientCpuPer1000: per1000('clients'),
+  };
 }
 
 const footprint = (usage: NodeJS.MemoryUsage) => usage.heapUsed + usage.external;
@@ -160,7 +190,7 @@ async function measureOneNode(setup: Setup, sizes: Sizes, exclusive: Exclusive):
       return {
         rssPer1000: per1000(idle.rss - opened.before.rss),
         heapPer1000: per1000(footprint(idle) - footprint(opened.before)),
-        deliveriesPerSecond: await broadcastRate(deployment, open, sizes.broadcasts),
+        ...(await broadcastRate(deployment, open, sizes.broadcasts)),
       };
     });
   } finally {
@@ -180,7 +210,7 @@ async function measureTwoNodes(setup: Setup, sizes: Sizes, exclusive: Exclusive)
     try {
       clients = await openClients(setup, deployment, sizes.connections);
       await sleep(SETTLE_MS);
-      return { deliveriesPerSecond: await broadcastRate(deployment, clients, sizes.broadcasts) };
+      return await broadcastRate(deployment, clients, sizes.broadcasts);
     } finally {
       clients?.close();
       await deployment.close();
@@ -230,7 +260,7 @@ export async function runServer(context: GroupContext): Promise<Omit<GroupResult
   const log = new ErrorLog();
   /** Per setup, one entry per round (NaN where the round failed), so that ratios pair rounds. */
   const rounds = new Map<SetupId, Round[]>(SETUPS.map((setup) => [setup.id, []]));
-  const failed: Round = { rssPer1000: NaN, heapPer1000: NaN, deliveriesPerSecond: NaN };
+  const failed: Round = { rssPer1000: NaN, heapPer1000: NaN, deliveriesPerSecond: NaN, serverCpuPer1000: NaN, redisCpuPer1000: NaN, clientCpuPer1000: NaN };
   for (let round = 0; round < sizes.rounds; round++) {
     // Quick runs only check that the code works: every setup at once, nothing waits for another.
     const exclusive: Exclusive = context.quick ? (work) => work() : createExclusive();
@@ -258,6 +288,8 @@ export async function runServer(context: GroupContext): Promise<Omit<GroupResult
   }
   const failover = spread(failovers);
   const series = (id: SetupId, metric: keyof Round) => (rounds.get(id) ?? []).map((r) => r[metric] ?? NaN);
+  /** Per round: CPU per 1,000 deliveries of the whole setup (nodes, Redis, clients). */
+  const totalCpu = (id: SetupId) => (rounds.get(id) ?? []).map((r) => r.serverCpuPer1000 + r.clientCpuPer1000);
   const med = (id: SetupId, metric: keyof Round) => median(series(id, metric).filter(Number.isFinite));
   const idleSeconds = sizes.idleMs / 1000;
   const oneNodeSetups = SETUPS.filter((setup) => setup.nodes === 1);
@@ -276,14 +308,25 @@ export async function runServer(context: GroupContext): Promise<Omit<GroupResult
     },
     {
       title: `Room broadcast to ${int(sizes.connections)} clients (${int(sizes.broadcasts)} messages, median of ${sizes.rounds} rounds)`,
-      columns: ['server', 'deliveries/s', 'vs socket.io on one node', 'vs socket.io + redis-streams-adapter on two nodes'],
-      rows: SETUPS.map(({ id, label }) => [
+      columns: [
+        'server',
+        'deliveries/s',
+        'vs socket.io on one node',
+        'vs socket.io + redis-streams-adapter on two nodes',
+        'CPU per 1,000 deliveries: nodes + Redis (of which Redis)',
+        'CPU per 1,000 deliveries: the clients',
+        'total CPU vs socket.io, same node count',
+      ],
+      rows: SETUPS.map(({ id, label, nodes }) => [
         label,
         rate(med(id, 'deliveriesPerSecond')),
         ratio(pairedRatio(series(id, 'deliveriesPerSecond'), series('socketio', 'deliveriesPerSecond'))),
         ratio(pairedRatio(series(id, 'deliveriesPerSecond'), series('socketio-redis', 'deliveriesPerSecond'))),
+        `${ms(med(id, 'serverCpuPer1000'))}${nodes === 2 ? ` (${ms(med(id, 'redisCpuPer1000'))})` : ''}`,
+        ms(med(id, 'clientCpuPer1000')),
+        ratio(pairedRatio(totalCpu(id), totalCpu(nodes === 1 ? 'socketio' : 'socketio-redis'))),
       ]),
-      note: `The broadcast is sent from inside the first node (\`io.to(room).emit\`, our \`server.to(room).emit\`, the bare server's loop over its sockets), ${int(sizes.broadcasts)} messages in a row; rate = deliveries counted at the clients / time from the request to the last delivery. Two-node setups: two processes sharing one \`redis-server\` (fresh per round), the clients split evenly between them, so half the deliveries cross Redis. The bench process, the nodes and Redis share the machine's cores: a broadcast rate is what the whole setup delivers, clients' parsing included, which is the same work for every server.`,
+      note: `The broadcast is sent from inside the first node (\`io.to(room).emit\`, our \`server.to(room).emit\`, the bare server's loop over its sockets), ${int(sizes.broadcasts)} messages in a row; rate = deliveries counted at the clients / time from the request to the last delivery. CPU: \`process.cpuUsage()\` of every node, Redis's \`INFO cpu\` and the bench process (the clients) over the same span, per 1,000 deliveries; on a shared machine the rate moves with everyone else's load, the CPU time much less (total CPU below 1.00x: less work per delivery than socket.io). Two-node setups: two processes sharing one \`redis-server\` (fresh per round), the clients split evenly between them, so half the deliveries cross Redis. The bench process, the nodes and Redis share the machine's cores: a broadcast rate is what the whole setup delivers, clients' parsing included, which is the same work for every server.`,
     },
   ];
   tables.push({
@@ -305,12 +348,12 @@ export async function runServer(context: GroupContext): Promise<Omit<GroupResult
     { target: 'server memory per 1,000 idle connections ≤ 1.1x a bare `ws` server', measured: memoryMeasured('ws', heapVsWs), verdict: verdict(heapVsWs, (value) => value <= 1.1) },
     {
       target: 'room broadcast to 1,000 clients ≥ 1.5x socket.io `io.to(room).emit`, one node',
-      measured: `${rate(med('unisocket', 'deliveriesPerSecond'))} vs ${rate(med('socketio', 'deliveriesPerSecond'))} = ${ratio(oneNode)} (bare ws: ${ratio(ratioOf('ws', 'socketio', 'deliveriesPerSecond'))})`,
+      measured: `${rate(med('unisocket', 'deliveriesPerSecond'))} vs ${rate(med('socketio', 'deliveriesPerSecond'))} = ${ratio(oneNode)} (bare ws: ${ratio(ratioOf('ws', 'socketio', 'deliveriesPerSecond'))}); CPU per delivery ${ratio(pairedRatio(totalCpu('unisocket'), totalCpu('socketio')))} socket.io's`,
       verdict: verdict(oneNode, (value) => value >= 1.5),
     },
     {
       target: 'room broadcast to 1,000 clients ≥ 1.5x socket.io + @socket.io/redis-streams-adapter, two nodes + Redis',
-      measured: `${rate(med('unisocket-redis', 'deliveriesPerSecond'))} vs ${rate(med('socketio-redis', 'deliveriesPerSecond'))} = ${ratio(twoNodes)}`,
+      measured: `${rate(med('unisocket-redis', 'deliveriesPerSecond'))} vs ${rate(med('socketio-redis', 'deliveriesPerSecond'))} = ${ratio(twoNodes)}; CPU per delivery ${ratio(pairedRatio(totalCpu('unisocket-redis'), totalCpu('socketio-redis')))} theirs (nodes + Redis per 1,000: ${ms(med('unisocket-redis', 'serverCpuPer1000'))} vs ${ms(med('socketio-redis', 'serverCpuPer1000'))})`,
       verdict: verdict(twoNodes, (value) => value >= 1.5),
     },
     {
