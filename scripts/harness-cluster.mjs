@@ -1,8 +1,9 @@
 // A cluster of reference harness processes on one throwaway Redis (`pnpm harness --redis URL`), for
 // the tests, the e2e spec, the demo and the bench: each node is its own process (node + tsx, no pnpm
-// wrapper), so `kill()` is a real SIGKILL of the server, as a crashed machine would be.
-import { spawn } from 'node:child_process';
+// wrapper), so `kill()` is a real SIGKILL of the server, as a crashed machine would be. None outlives
+// the process that started it (processes.mjs: a process group each, a parent-death signal).
 import { fileURLToPath } from 'node:url';
+import { launch, signalGroup } from './processes.mjs';
 import { startRedis } from './redis.mjs';
 
 const cli = fileURLToPath(new URL('../packages/harness-server/src/cli.ts', import.meta.url));
@@ -16,47 +17,26 @@ const START_TIMEOUT_MS = 30_000;
  * sees it as it comes.
  */
 export async function startServerProcess(entry, args, listening, { onOutput } = {}) {
-  const child = spawn(process.execPath, ['--import', tsx, entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const collect = (chunk) => {
-    output = (output + chunk).slice(-8000);
-    onOutput?.(String(chunk));
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const server = launch(process.execPath, ['--import', tsx, entry, ...args]);
+  const { child, exited, output } = server;
+  if (onOutput) for (const stream of [child.stdout, child.stderr]) stream.on('data', onOutput);
   const gone = () => child.exitCode !== null || child.signalCode !== null;
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${entry} did not start within ${START_TIMEOUT_MS} ms: ${output}`)), START_TIMEOUT_MS);
-    child.stdout.on('data', () => {
-      const match = listening.exec(output);
-      if (!match) return;
-      clearTimeout(timer);
-      resolve(match[1]);
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`${entry} exited before listening: ${output}`));
-    });
-  }).catch((error) => {
-    child.kill('SIGKILL');
-    throw error;
-  });
+  const url = await server.waitFor(listening, START_TIMEOUT_MS).then(
+    (match) => match[1],
+    async (error) => {
+      await server.stop(0);
+      throw error;
+    },
+  );
   return {
     url,
     pid: child.pid,
-    output: () => output,
+    output,
     async kill() {
-      if (!gone()) child.kill('SIGKILL');
+      if (!gone()) signalGroup(child, 'SIGKILL');
       await exited;
     },
-    async stop() {
-      if (gone()) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => server.stop(5000),
   };
 }
 

@@ -2,10 +2,10 @@
 // the demo, benchmarks): Debian's `redis-server` in the foreground on a free port, no persistence,
 // stopped by PID. Never the system service, never a mock.
 import { Buffer } from 'node:buffer';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { launch } from './processes.mjs';
 
 /** $REDIS_SERVER_PATH, then Debian's /usr/bin/redis-server (or /usr/local/bin), else undefined. */
 export function redisServerPath() {
@@ -66,15 +66,10 @@ function command(host, port, line) {
   });
 }
 
-/** Every Redis this process started and has not stopped: killed if the process exits first. */
-const running = new Set();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
 /**
  * Starts `redis-server` on a free loopback port and resolves once it answers PING, with its `url`
  * (`redis://127.0.0.1:PORT`) and `stop()` (SIGTERM, SIGKILL after 2 s; resolves when it has exited).
+ * It never outlives this process (its own process group, a parent-death signal: processes.mjs).
  * Rejects with {@link MISSING_REDIS} when no redis-server is installed.
  */
 export async function startRedis({ host = '127.0.0.1', startTimeoutMs = 10_000 } = {}) {
@@ -84,38 +79,23 @@ export async function startRedis({ host = '127.0.0.1', startTimeoutMs = 10_000 }
   for (let tries = 1; ; tries++) {
     const port = await freePort(host);
     try {
-      return await launch(binary, host, port, startTimeoutMs);
+      return await start(binary, host, port, startTimeoutMs);
     } catch (error) {
       if (tries >= 3 || !/in use/i.test(String(error))) throw error;
     }
   }
 }
 
-async function launch(binary, host, port, startTimeoutMs) {
+async function start(binary, host, port, startTimeoutMs) {
   const args = ['--port', `${port}`, '--bind', host, '--save', '', '--appendonly', 'no', '--dir', tmpdir(), '--loglevel', 'warning'];
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  let output = '';
-  const collect = (chunk) => (output = (output + chunk).slice(-4000));
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  void exited.then(() => running.delete(child));
-  child.once('error', (error) => collect(`\n${error.message}`));
-
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
-      await exited;
-      clearTimeout(timer);
-    }
-  };
+  // Its own process group, ended by the kernel if this process dies first (processes.mjs).
+  const { child, output, stop: stopGroup } = launch(binary, args);
+  const stop = () => stopGroup(2000);
 
   const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`redis-server exited before answering (port ${port}): ${output.trim()}`);
+      throw new Error(`redis-server exited before answering (port ${port}): ${output()}`);
     }
     try {
       await ping(host, port);
@@ -131,7 +111,7 @@ async function launch(binary, host, port, startTimeoutMs) {
       if (/in use/.test(String(error))) throw error;
       if (Date.now() > deadline) {
         await stop();
-        throw new Error(`redis-server did not answer on port ${port} within ${startTimeoutMs} ms: ${output.trim()}`, { cause: error });
+        throw new Error(`redis-server did not answer on port ${port} within ${startTimeoutMs} ms: ${output()}`, { cause: error });
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
