@@ -44,6 +44,8 @@ check('packages', 'node', ['scripts/check-packages.mjs']);
 
 // Chromium first: the client's browser-mode Vitest project needs it too.
 const browserStatus = run('browser', 'node', ['scripts/ensure-browser.mjs']);
+// A real redis-server for the Redis adapter and cluster tests (they say what is missing if it is).
+run('redis', 'node', ['scripts/ensure-redis.mjs']);
 
 /** Runs Vitest with `args` and adds its counts (from its JSON report) to the totals. */
 function vitestRun(label, args) {
