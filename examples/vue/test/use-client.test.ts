@@ -9,7 +9,7 @@ interface In extends EventsMap {
   chat(text: string): void;
 }
 
-const welcome = JSON.stringify({ t: 'welcome', v: 1, session: 's1', resumed: false, seq: 0, rcid: 0, hb: 60_000 });
+const welcome = JSON.stringify({ t: 'welcome', v: 1, session: 's1', token: 's1.secret', resumed: false, seq: 0, rcid: 0, hb: 60_000 });
 const chat = (seq: number, text: string) => JSON.stringify({ t: 'event', seq, name: 'chat', args: [text] });
 
 /** A component on the composable, over a fake endpoint; every client it creates is recorded. */
