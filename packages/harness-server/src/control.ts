@@ -3,18 +3,21 @@ import { defaultFaults } from './context.js';
 import { guardControl } from './control-access.js';
 import type { Faults, HarnessContext, HarnessModule, SseFaults, WebSocketBlockMode } from './context.js';
 import { HttpError, pathSegments, readFields, requireMethod, sendJson } from './http-util.js';
+import { openReleaseGate, type ReleaseGate } from './release-gate.js';
 import type { TcpTracker } from './tcp-tracker.js';
 
 /** What the control module may do to the server beyond the shared fault state. */
 export interface ControlActions {
   readonly tracker: TcpTracker;
-  /** Drops everything and stops listening for `downMs`, then listens again on the same port. */
-  restart(downMs: number): void;
+  /** Drops everything and stops listening for `downMs` (or until `gate` is released), then listens again on the same port. */
+  restart(downMs: number, gate?: ReleaseGate): void;
 }
 
 const BLOCK_MODES: readonly WebSocketBlockMode[] = ['off', 'refuse', 'hang', 'accept-then-kill', 'accept-silent'];
 const LINE_ENDINGS: readonly SseFaults['lineEnding'][] = ['lf', 'crlf', 'cr'];
 const MAX_DELAY_MS = 600_000;
+/** How long a held restart stays down when nobody releases it (a test runner that died mid-test). */
+const HOLD_LIMIT_MS = 60_000;
 
 type Params = (name: string) => unknown;
 
@@ -26,7 +29,8 @@ type Params = (name: string) => unknown;
 export function createControlModule(ctx: HarnessContext, actions: ControlActions): HarnessModule {
   const faults = ctx.faults;
 
-  const handlers: Record<string, (param: Params, req: IncomingMessage, res: ServerResponse) => Record<string, unknown>> = {
+  type Done = Record<string, unknown>;
+  const handlers: Record<string, (param: Params, req: IncomingMessage, res: ServerResponse) => Done | Promise<Done>> = {
     drop: (_param, req) => ({ dropped: actions.tracker.drop(req.socket) }),
     'block-websocket': (param) => {
       const mode = oneOf(param('mode'), BLOCK_MODES, 'mode');
@@ -35,11 +39,14 @@ export function createControlModule(ctx: HarnessContext, actions: ControlActions
       return {};
     },
     blackhole: (_param, req) => ({ blackholed: actions.tracker.blackhole(req.socket) }),
-    restart: (param, _req, res) => {
-      const downMs = integer(param('downMs'), 1000, 'downMs');
-      // Answer first; the restart then takes this connection down too.
-      res.once('finish', () => actions.restart(downMs));
-      return { restarting: true, downMs };
+    restart: async (param, _req, res) => {
+      const hold = param('hold') !== undefined && boolean(param('hold'), 'hold');
+      const downMs = integer(param('downMs'), hold ? HOLD_LIMIT_MS : 1000, 'downMs');
+      // Held: down until a POST to the gate's URL (a port of its own: this one refuses connections meanwhile).
+      const gate = hold ? await openReleaseGate(ctx.options.host) : undefined;
+      // Answer first (or once the caller went away); the restart then takes this connection down too.
+      res.once('close', () => actions.restart(downMs, gate));
+      return { restarting: true, downMs, ...(gate && { release: gate.url }) };
     },
     'sse-status': (param) => {
       const status = String(param('status') ?? '');
@@ -85,7 +92,7 @@ export function createControlModule(ctx: HarnessContext, actions: ControlActions
       requireMethod(req, 'POST');
       const body = await readFields(req, ctx.options.maxFrameBytes);
       const param: Params = (name) => (Object.hasOwn(body, name) ? body[name] : (url.searchParams.get(name) ?? undefined));
-      const done = handler(param, req, res);
+      const done = await handler(param, req, res);
       ctx.log(`control: ${action} ${JSON.stringify(done)} → faults ${JSON.stringify(faults)}`);
       sendJson(res, 200, { ...done, faults: snapshot(faults) });
       return true;

@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/** `http://HOST:PORT` of a listener on `host` (a wildcard host is shown as 127.0.0.1, an IPv6 one in brackets). */
+export function baseUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+}
+
 /** A request the harness refuses with a 4xx/5xx JSON answer `{"error":{"code","message"}}`. */
 export class HttpError extends Error {
   override readonly name = 'HttpError' as const;

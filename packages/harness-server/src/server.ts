@@ -7,8 +7,9 @@ import { createControlModule } from './control.js';
 import { createEnvelopeModule } from './envelope/index.js';
 import { connectRedisSessions } from './redis.js';
 import { createGatewayModule } from './gateways/module.js';
-import { HttpError, requireMethod, sendError, sendJson } from './http-util.js';
+import { baseUrl, HttpError, requireMethod, sendError, sendJson } from './http-util.js';
 import { createPlainSseModule } from './plain-sse.js';
+import type { ReleaseGate } from './release-gate.js';
 import { attachSocketIo } from './socketio.js';
 import { TcpTracker } from './tcp-tracker.js';
 import { applyUpgradeFault, rejectUpgrade } from './upgrade-faults.js';
@@ -70,15 +71,23 @@ export async function startHarnessServer(options: HarnessOptions): Promise<Harne
       tracker.destroyAll();
     });
 
-  /** Fault `restart`: down for `downMs` (connections refused), then up on the same port; state survives. */
-  function restart(downMs: number): void {
-    if (closing || restarting) return;
-    ctx.log(`restart: down for ${downMs} ms`);
+  /**
+   * Fault `restart`: down for `downMs` (connections refused), then up on the same port; state survives.
+   * With a release `gate`, up as soon as the gate is released (`downMs` is then the longest it stays down).
+   */
+  function restart(downMs: number, gate?: ReleaseGate): void {
+    if (closing || restarting) {
+      void gate?.close({ released: false, message: 'another restart was under way' });
+      return;
+    }
+    ctx.log(gate ? `restart: down until released (${gate.url}), at most ${downMs} ms` : `restart: down for ${downMs} ms`);
+    let timer: NodeJS.Timeout | undefined;
     restarting = (async () => {
       await stopListening();
       await new Promise<void>((wake) => {
         wakeFromDowntime = wake;
-        setTimeout(wake, downMs);
+        timer = setTimeout(wake, downMs);
+        void gate?.released.then(wake);
       });
       if (closing) return;
       await listen();
@@ -86,8 +95,11 @@ export async function startHarnessServer(options: HarnessOptions): Promise<Harne
     })()
       .catch((error: Error) => ctx.log(`restart failed: ${error.message}`))
       .finally(() => {
+        clearTimeout(timer);
         restarting = undefined;
         wakeFromDowntime = undefined;
+        // Answered once the harness listens again: the caller may connect right after the release.
+        void gate?.close({ released: true, listening: http.listening });
       });
   }
 
@@ -158,8 +170,7 @@ export async function startHarnessServer(options: HarnessOptions): Promise<Harne
   });
 
   await listen();
-  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
-  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  const url = baseUrl(options.host, port);
 
   return {
     url,

@@ -125,6 +125,38 @@ describe('faults', () => {
     await postJson(`${harness.url}/gateways/shout/start`, {});
   });
 
+  it('restart?hold=true stays down until its release URL is POSTed, and answers that once it listens again', async () => {
+    await postJson(`${harness.url}/sse/held`, { message: 'kept' });
+    const ws = peers.add(await WsPeer.open(chat()));
+    const answer = await control(harness.url, 'restart', { hold: true });
+    expect(answer).toMatchObject({ restarting: true, downMs: 60_000, release: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/_control\/release\/[\w-]{36}$/) });
+    const release = answer.release as string;
+    expect((await ws.closed).code).toBe(1006);
+    // Down, with no timer of its own racing the test: only the release brings it back.
+    await expect(fetch(`${harness.url}/healthz`)).rejects.toThrow();
+    expect((await fetch(release.replace(/[\w-]+$/, 'wrong-token'), { method: 'POST' })).status).toBe(404);
+    expect((await fetch(release)).status).toBe(405);
+    await expect(fetch(`${harness.url}/healthz`)).rejects.toThrow();
+
+    const released = await postJson(release, {});
+    expect(released).toMatchObject({ status: 200, body: { released: true, listening: true } });
+    // Listening by the time the release is answered: no polling needed.
+    expect((await getJson(`${harness.url}/healthz`)).status).toBe(200);
+    const replay = peers.add(await SseReader.open(`${harness.url}/sse/held`, { 'last-event-id': '0' }));
+    await replay.waitFor('data: kept');
+    // The gate is gone with the restart.
+    await expect(fetch(release, { method: 'POST' })).rejects.toThrow();
+  });
+
+  it('restart rejects a bad hold or downMs with 400', async () => {
+    for (const params of [{ hold: 'maybe' }, { downMs: -1 }, { hold: true, downMs: 'soon' }]) {
+      const response = await fetch(`${harness.url}/_control/restart`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: 'bad-parameter' } });
+    }
+    expect((await getJson(`${harness.url}/healthz`)).status).toBe(200);
+  });
+
   describe('SSE faults (every SSE endpoint)', () => {
     it('sse-status answers 204, 500 or a wrong content type instead of a stream', async () => {
       await control(harness.url, 'sse-status', { status: 204 });
