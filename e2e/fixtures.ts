@@ -108,6 +108,14 @@ export class ChatPage {
     return this.page.locator(`[data-testid=event][data-kind=${kind}] .event-text`).allTextContents();
   }
 
+  /** When the page logged each connection event of one kind whose text is `text` (ms since the epoch, by the page's clock), newest first. */
+  async loggedAt(kind: string, text: string): Promise<number[]> {
+    const entries = await this.page
+      .locator(`[data-testid=event][data-kind=${kind}]`)
+      .evaluateAll((items) => items.map((item) => ({ text: item.querySelector('.event-text')?.textContent, at: item.querySelector('time')?.getAttribute('datetime') })));
+    return entries.filter((entry) => entry.text === text).map((entry) => Date.parse(entry.at ?? ''));
+  }
+
   /** Until the server acknowledged the page's `join` (envelope and Socket.IO chats). */
   async expectJoined(): Promise<void> {
     await expect(this.page.getByTestId('notice').filter({ hasText: /^You joined / })).toHaveCount(1);
@@ -138,6 +146,12 @@ export interface OpenChatOptions {
 export interface Harness {
   /** `POST /_control/{action}` on the harness; fails the test on an error answer. */
   control(action: string, params?: Record<string, string>): Promise<Record<string, unknown>>;
+  /**
+   * Restarts the harness and holds it down (every connection dropped, new ones refused) until the test
+   * calls `release()`, which resolves once it listens again: no timer races the test, however busy the
+   * machine. A restart still held when the test ends is released then.
+   */
+  restart(): Promise<{ release(): Promise<void> }>;
   request: APIRequestContext;
 }
 
@@ -168,7 +182,20 @@ export const test = base.extend<Fixtures>({
       expect(response.ok(), `POST /_control/${action} answered ${response.status()}`).toBe(true);
       return (await response.json()) as Record<string, unknown>;
     };
-    await use({ control, request });
+    const held = new Set<string>();
+    const release = async (url: string) => {
+      if (!held.delete(url)) return;
+      const response = await request.post(url);
+      expect(response.ok(), `the release of a held restart answered ${response.status()}`).toBe(true);
+    };
+    const restart = async () => {
+      const { release: url } = await control('restart', { hold: 'true' });
+      if (typeof url !== 'string') throw new Error('the harness did not answer a release URL for restart?hold=true');
+      held.add(url);
+      return { release: () => release(url) };
+    };
+    await use({ control, restart, request });
+    for (const url of held) await release(url);
     if (hasFaultControls) {
       // Leave the harness as the next test expects it: no fault, and listening (after a restart).
       await expect.poll(async () => (await request.get(`${harnessUrl()}/healthz`).catch(() => undefined))?.ok() ?? false).toBe(true);

@@ -17,8 +17,10 @@ const LIMIT = 60;
 export function createEventLog(): EventLog {
   const list = el('ol', { class: 'event-log', testid: 'event-log', attrs: { 'aria-label': 'Connection events' } });
   const add = (kind: string, text: string) => {
+    const at = Date.now();
     const item = el('li', { class: `event event-${kind}`, testid: 'event' }, [
-      el('time', { text: clockTime(Date.now()) }),
+      // The exact instant in `datetime`: tests time what the page saw, not when they looked.
+      el('time', { text: clockTime(at), attrs: { datetime: new Date(at).toISOString() } }),
       el('span', { class: 'event-kind', text: kind }),
       el('span', { class: 'event-text', text }),
     ]);
