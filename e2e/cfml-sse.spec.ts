@@ -47,3 +47,33 @@ for (const transport of transports(['cfml'])) {
     await ann.screenshot(testInfo, 'cfml-sse');
   });
 }
+
+// The gap before the first message: a page whose stream ends before any message reached it has no
+// `Last-Event-ID` of its own to reconnect with, so whatever is posted while it waits out `retry:` would
+// be lost unless the stream said where it started (the harness begins every stream with an `id:`-only
+// event, which the client keeps as its resume cursor, as a native EventSource does).
+for (const transport of transports(['cfml'])) {
+  test('CFML-style SSE: a message posted while a page reconnects, before any message reached it, is not lost', async ({ openChat, request }) => {
+    const room = uniqueRoom('cfml-gap');
+    const ben = await openChat({ transport, room, nick: 'ben' });
+    await ben.expectOpen('sse');
+    // Ben's next stream request is held in the browser until the message is posted: no timer decides
+    // whether the post lands in the gap.
+    let letThrough!: () => void;
+    const posted = new Promise<void>((resolve) => (letThrough = resolve));
+    await ben.page.route(
+      (url) => url.pathname === `/sse/${room}`,
+      async (route) => {
+        if (route.request().method() === 'GET') await posted;
+        await route.continue();
+      },
+    );
+    await streamEnds(ben, 1);
+    expect(await ben.textsStartingWith('posted')).toEqual([]);
+    const response = await request.post(`${harnessUrl()}/sse/${room}`, { form: { message: 'posted in the gap' } });
+    expect(response.ok()).toBe(true);
+    letThrough();
+    await ben.expectSequence('posted', ['posted in the gap']);
+    await ben.expectOpen('sse');
+  });
+}

@@ -1,4 +1,4 @@
-import type { SseStream } from './sse-stream.js';
+import type { HarnessSseStream, SseStream } from './sse-stream.js';
 
 /** One message of a plain SSE channel. */
 export interface ChannelMessage {
@@ -116,11 +116,16 @@ export class SseChannel {
     this.onDiscard(`sse ${this.name}: ${why}, dropped held message ${dropped.id}`);
   }
 
-  /** A broadcast stream: replays every logged message after `lastEventId`, then live ones. */
-  subscribe(stream: SseStream, lastEventId?: number): void {
+  /**
+   * A broadcast stream: replays every logged message after `lastEventId`, then live ones. Without a
+   * `lastEventId` it starts with the channel's position (`id: N` alone, 0 while empty): a client whose
+   * stream ends before any message reached it then reconnects from there instead of from nowhere, and
+   * misses nothing posted while it waited out `retry:`.
+   */
+  subscribe(stream: HarnessSseStream, lastEventId?: number): void {
     if (lastEventId !== undefined) {
       for (const message of this.log) if (message.id > lastEventId) write(stream, message);
-    }
+    } else stream.position(String(this.nextId - 1));
     this.lastActiveAt = Date.now();
     this.subscribers.add(stream);
     stream.onClose(() => {

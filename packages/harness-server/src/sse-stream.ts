@@ -5,11 +5,17 @@ import type { HarnessContext, SseFaults } from './context.js';
 // The stream interface is the server's (`openSseStream` hook): the harness's fault-aware streams plug into it.
 export type { SseEvent, SseStream } from '@unisocket/server';
 
+/** The harness's fault-aware streams: the server's interface, plus plain SSE's start position. */
+export interface HarnessSseStream extends SseStream {
+  /** An event of nothing but `id:`: sets the client's last event id (sent back as `Last-Event-ID`) and dispatches nothing. */
+  position(id: string): void;
+}
+
 /**
  * Opens an SSE response, or answers the configured `sse-status` fault instead and returns undefined.
  * Output written before the first-byte delay has passed is buffered, never lost.
  */
-export function openSseStream(ctx: HarnessContext, req: IncomingMessage, res: ServerResponse): SseStream | undefined {
+export function openSseStream(ctx: HarnessContext, req: IncomingMessage, res: ServerResponse): HarnessSseStream | undefined {
   const { sse, firstByteDelayMs } = ctx.faults;
   if (sse.status === 204) {
     res.writeHead(204).end();
@@ -39,7 +45,7 @@ const LINE_BREAK = /\r\n|\r|\n/;
  * An open SSE response. Its methods live on the prototype: an idle stream costs this object and one
  * `close` listener, not a closure per method.
  */
-class ResponseSseStream implements SseStream {
+class ResponseSseStream implements HarnessSseStream {
   private isClosed = false;
   private readonly eol: string;
   private readonly withComments: boolean;
@@ -85,6 +91,10 @@ class ResponseSseStream implements SseStream {
     if (event.id !== undefined) text += `id: ${event.id}${eol}`;
     for (const line of event.data.split(LINE_BREAK)) text += `data: ${line}${eol}`;
     this.write(text + eol);
+  }
+
+  position(id: string): void {
+    this.write(`id: ${id}${this.eol}${this.eol}`);
   }
 
   comment(comment: string): void {

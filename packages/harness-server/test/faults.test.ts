@@ -180,7 +180,7 @@ describe('faults', () => {
       const reader = peers.add(await SseReader.open(`${harness.url}/sse/format-${lineEnding}`));
       await postJson(`${harness.url}/sse/format-${lineEnding}`, { message: 'x' });
       await reader.waitFor(`data: x${eol}${eol}`);
-      expect(reader.text).toBe(`retry: 1000${eol}event: cfmlMessage${eol}id: 1${eol}data: x${eol}${eol}`);
+      expect(reader.text).toBe(`retry: 1000${eol}id: 0${eol}${eol}event: cfmlMessage${eol}id: 1${eol}data: x${eol}${eol}`);
       expect(reader.text).not.toMatch(forbidden);
     });
 

@@ -28,11 +28,24 @@ describe('plain SSE (seed 004)', () => {
   it('streams event/id/data with LF framing, the default event cfmlMessage and retry at the start', async () => {
     const reader = await open('/sse/framing');
     expect(reader.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
-    expect(reader.text).toBe('retry: 1000\n');
+    await reader.waitFor('id: 0\n\n');
+    expect(reader.text).toBe('retry: 1000\nid: 0\n\n');
     expect((await post('framing', { message: '{"text":"hi"}' })).body).toEqual({ id: 1, delivered: 1 });
     await post('framing', { message: 'two\nlines', event: 'custom' });
     await reader.waitFor('two');
-    expect(reader.text).toBe('retry: 1000\nevent: cfmlMessage\nid: 1\ndata: {"text":"hi"}\n\nevent: custom\nid: 2\ndata: two\ndata: lines\n\n');
+    expect(reader.text).toBe('retry: 1000\nid: 0\n\nevent: cfmlMessage\nid: 1\ndata: {"text":"hi"}\n\nevent: custom\nid: 2\ndata: two\ndata: lines\n\n');
+  });
+
+  it("starts a stream without Last-Event-ID at the channel's position (an id: alone), so a reconnect from there misses nothing", async () => {
+    await post('position', { message: 'one' });
+    await post('position', { message: 'two' });
+    const fresh = await open('/sse/position');
+    await fresh.waitFor('id: 2\n\n');
+    expect(fresh.text).toBe('retry: 1000\nid: 2\n\n');
+    // With Last-Event-ID the replay says where the stream is: no position line.
+    const resumed = await open('/sse/position', { 'last-event-id': '1' });
+    await resumed.waitFor('data: two');
+    expect(resumed.text).toBe('retry: 1000\nevent: cfmlMessage\nid: 2\ndata: two\n\n');
   });
 
   it('accepts a form POST and a JSON value that is not a string', async () => {

@@ -75,6 +75,7 @@ export function createAttempt(
     };
     t.onmessage = (frame) => hooks.inputs(attempt, codec.decode(frame));
     t.onerror = hooks.error;
+    t.oncursor = (eventId) => hooks.inputs(attempt, [{ type: 'cursor', eventId }]);
     // An ended stream's SSE `retry:` is a floor only where the protocol has no better signal (Retry-After stays).
     t.onclose = (info) => attempt.fail(classifyClose(codec.ignoresSseRetry && info.reason == 'ended' ? { ...info, retryAfterMs: undefined } : info, context));
     t.open();
@@ -110,7 +111,7 @@ export function createAttempt(
       closed = true;
       clock.clearTimeout(timer);
       if (!transport) return;
-      transport.onopen = transport.onmessage = transport.onerror = transport.onclose = null;
+      transport.onopen = transport.onmessage = transport.onerror = transport.onclose = transport.oncursor = null;
       transport.close();
     },
     fail(reason) {

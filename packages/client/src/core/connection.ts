@@ -248,6 +248,8 @@ export function createConnection(
           report('error', { error: input.error });
           continue;
         }
+        // A bare SSE position says nothing about whether the protocol works.
+        if (input.type === 'cursor') continue;
         confirm(attempt, input.type === 'ready' ? input : undefined);
       } else if (input.type === 'ready') {
         handshake(input);

@@ -42,6 +42,8 @@ export type ProtocolInput =
   | { type: 'ping'; confirmedCid?: number }
   /** A frame the codec must answer right away (pong, EIO3 ping). */
   | { type: 'reply'; frames: OutboundFrame[] }
+  /** The stream's resume position moved without a message (an SSE event of `id:` alone); `''` forgets it. */
+  | { type: 'cursor'; eventId: string }
   /** A bad frame: reported, the connection survives. */
   | { type: 'error'; error: ProtocolError }
   /**

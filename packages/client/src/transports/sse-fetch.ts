@@ -64,9 +64,10 @@ export const fetchEventStream: Downstream = {
     let opened = false;
     let retryAfterMs: number | undefined;
     let lastEventId = context.lastEventId;
-    /** The event being read: its data lines (undefined: none yet) and its type. */
+    /** The event being read: its data lines (undefined: none yet), its type, and whether it had an `id:`. */
     let data: string | undefined;
     let type = '';
+    let hasId = false;
 
     // `end` stops this downstream first (it calls the function returned below) and ignores later calls.
     const finish = (info: Omit<TransportCloseInfo, 'wasOpen'>): void => end({ ...info, wasOpen: opened });
@@ -76,14 +77,20 @@ export const fetchEventStream: Downstream = {
       // The field is what precedes the first colon (the whole line without one); one space after the colon is dropped.
       const [, field, value = ''] = /^([^:]*):? ?([^]*)/.exec(text)!;
       if (!text) {
-        // `event: message` is the default type; the last event id persists over events without `id:`, as in browsers.
+        // `event: message` is the default type; the last event id persists over events without `id:`, as in
+        // browsers, and an event without data still sets it (a stream's start position).
         if (data != null) transport.onmessage?.({ data, event: type && type != 'message' ? type : undefined, id: lastEventId || undefined });
+        else if (hasId) transport.oncursor?.(lastEventId ?? '');
         data = undefined;
         type = '';
+        hasId = false;
       } else if (field == 'data') data = data == null ? value : `${data}\n${value}`;
       else if (field == 'event') type = value;
-      else if (field == 'id') lastEventId = value.includes('\0') ? lastEventId : copy(value);
-      else if (field == 'retry' && /^\d+$/.test(value)) retryAfterMs = +value;
+      else if (field == 'id') {
+        if (value.includes('\0')) return; // ignored, as the spec says
+        lastEventId = copy(value);
+        hasId = true;
+      } else if (field == 'retry' && /^\d+$/.test(value)) retryAfterMs = +value;
       else if (field) transport.onerror?.(new ProtocolError('bad-frame', `SSE: bad field "${text.slice(0, 40)}"`, { url, transport: 'sse', frame: text }));
       // else a comment (the line starts with a colon)
     };

@@ -80,6 +80,12 @@ export interface Transport {
   /** A recoverable problem (a malformed SSE frame, a failed POST): the transport stays up. */
   onerror: ((error: UnisocketError) => void) | null;
   onclose: ((info: TransportCloseInfo) => void) | null;
+  /**
+   * SSE only: the stream moved its last event id without a message (an event of `id:` and no `data:`,
+   * as a server says where a stream starts). The next attempt resumes from it (`Last-Event-ID`), as a
+   * native EventSource would.
+   */
+  oncursor?: ((eventId: string) => void) | null;
 }
 
 /** The parts every transport starts with: its kind, URL and no callbacks yet. */

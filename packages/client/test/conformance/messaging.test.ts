@@ -2,7 +2,7 @@
 // plain SSE streams every second (as a CFML request timeout does, only faster), so the plain SSE kind
 // runs every behaviour here across stream ends and Last-Event-ID replays.
 import { describe, expect } from 'vitest';
-import { countingPlatform, pace, useHarness, when } from './fixture.js';
+import { countingPlatform, createGate, pace, useHarness, when } from './fixture.js';
 import { KINDS } from './kinds.js';
 
 const bench = useHarness({ sseMaxAgeSeconds: 1 });
@@ -96,6 +96,19 @@ describe.each(KINDS)('$name', (kind) => {
     },
     20_000,
   );
+
+  when(caps.streamEnds, 'misses nothing published while it reconnects after a stream that ended before any message', async () => {
+    const room = kind.room(bench);
+    const gate = createGate();
+    const peer = await room.join({ hold: gate.wait });
+    // The next attempt waits at the gate: the message is published while the client is away, always.
+    gate.close();
+    await expect.poll(() => peer.log.of('close').map((close) => close.reason)).toEqual(['ended']);
+    expect(peer.inbox).toEqual([]);
+    await room.publish('while away');
+    gate.open();
+    await expect.poll(() => peer.inbox).toEqual(['while away']);
+  });
 
   when(!!kind.partner, 'lets two clients chat in a room, one over WebSocket and one over SSE', async () => {
     const room = kind.room(bench);

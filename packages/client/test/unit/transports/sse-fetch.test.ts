@@ -201,6 +201,17 @@ describe('sse over fetch: event stream parsing', () => {
     expect(events.frames).toEqual([{ data: 'a', event: undefined, id: '5' }]);
   });
 
+  it('reports an event of id: alone as the cursor (the stream\'s position), not as a message', async () => {
+    serve(() => eventStream('retry: 1000\nid: 7\n\n', ': comment\n\n', 'id:\n\n', 'id: 8\u00009\n\n'));
+    const { transport, events } = connect();
+    const cursors: string[] = [];
+    transport.oncursor = (id) => cursors.push(id);
+    await closed(events);
+    // An empty id forgets the cursor (no Last-Event-ID next time); one with NUL is ignored.
+    expect(cursors).toEqual(['7', '']);
+    expect(events.frames).toEqual([]);
+  });
+
   it('reads an event spread over many chunks, and lines cut anywhere', async () => {
     const text = `event: big\ndata: ${'x'.repeat(5000)}\ndata: end\n\n`;
     const chunks = text.match(/[\s\S]{1,7}/g)!;
