@@ -47,10 +47,11 @@ const browserStatus = run('browser', 'node', ['scripts/ensure-browser.mjs']);
 // A real redis-server for the Redis adapter and cluster tests (they say what is missing if it is).
 run('redis', 'node', ['scripts/ensure-redis.mjs']);
 
-/** Runs Vitest with `args` and adds its counts (from its JSON report) to the totals. */
-function vitestRun(label, args) {
+/** Runs Vitest (`launcher`: how to start it) with `args` and adds its counts (from its JSON report) to the totals. */
+function vitestRun(label, args, launcher = ['pnpm', 'exec', 'vitest']) {
   const report = resolve(reports, `${label}.json`);
-  const status = run(label, 'pnpm', ['exec', 'vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  const [command, ...prefix] = launcher;
+  const status = run(label, command, [...prefix, 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
   const vitest = readJson(report);
   if (vitest) {
     totals.passed += vitest.numPassedTests ?? 0;
@@ -64,6 +65,15 @@ function vitestRun(label, args) {
 }
 
 vitestRun('vitest', []);
+// The client on Node 22 (global WebSocket and fetch, no flag, no EventSource), from the npm package
+// `node@22`: the conformance suite against the real harness, the WebSocket transport on Node's own
+// WebSocket and the SSE builder's EventSource check. The run above is Node 20 (--experimental-websocket,
+// see packages/client/vitest.config.ts).
+vitestRun(
+  'client-node22',
+  ['--project', 'client', '--typecheck.enabled=false', 'test/conformance', 'test/unit/transports/websocket.test.ts', 'test/unit/transports/sse-endpoint.test.ts'],
+  ['npx', '-y', 'node@22', 'node_modules/vitest/vitest.mjs'],
+);
 
 const playwrightReport = resolve(reports, 'playwright.json');
 const playwrightStatus =

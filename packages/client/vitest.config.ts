@@ -1,9 +1,15 @@
 import { configDefaults, defineProject } from 'vitest/config';
 
+// The client runs on Node's own WebSocket, as an app on Node would: global in Node 22, behind
+// --experimental-websocket in Node 20 (which then fires `error` and never `close` on a refused
+// connection). The same project runs on Node 22 in `pnpm test` (scripts/test.mjs).
+const nodeWebSocket = typeof globalThis.WebSocket == 'function' ? [] : ['--experimental-websocket'];
+
 export default defineProject({
   test: {
     name: 'client',
     environment: 'node',
+    execArgv: nodeWebSocket,
     include: ['test/**/*.test.ts'],
     // test/browser runs in Chromium, Firefox and WebKit (vitest.browser.config.ts).
     exclude: [...configDefaults.exclude, 'test/browser/**'],

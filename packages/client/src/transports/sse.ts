@@ -52,7 +52,8 @@ export interface SseEndpointOptions {
   /**
    * `'fetch'`: a `fetch` stream, parsed by the client (status codes, headers, `Last-Event-ID`,
    * first-byte deadline). `'eventsource'`: the platform's native `EventSource` (no headers; list custom
-   * event names in `events`). @default 'fetch'
+   * event names in `events`); a `TypeError` at construction where there is no global `EventSource`
+   * (Node). @default 'fetch'
    */
   downstream?: 'fetch' | 'eventsource';
 }
@@ -93,6 +94,13 @@ export function sse(url: ValueSource<string>, options: SseEndpointOptions = {}):
   check(isStrings(options.events), b, 'events', 'an array of strings');
   check(isOneOf(options.postEncoding, ['json', 'text', 'form']), b, 'postEncoding', "'json', 'text' or 'form'");
   check(isOneOf(options.downstream, ['fetch', 'eventsource']), b, 'downstream', "'fetch' or 'eventsource'");
+  // Node (22 too) has no EventSource: say so now, not when the first attempt finds none.
+  check(
+    options.downstream != 'eventsource' || typeof globalThis.EventSource == 'function',
+    b,
+    'downstream',
+    "'fetch' on this platform: it has no EventSource (Node has none; set globalThis.EventSource, e.g. from the eventsource package, to use 'eventsource')",
+  );
   for (const source of [url, options.postUrl]) if (typeof source == 'string') absoluteUrl(source); // relative without a page
   return sseEndpoint(url, options, resolveProtocol(options.protocol, b), options.downstream == 'eventsource' ? nativeEventSource : fetchEventStream);
 }

@@ -66,6 +66,20 @@ export function createWebSocketTransport(context: TransportOpenContext, { subpro
     transport.onclose?.({ ...info, wasOpen: opened });
   };
 
+  /** Detaches the socket and closes it: nothing reaches the Connection afterwards. */
+  const release = (code?: number, reason?: string): void => {
+    if (!socket) return;
+    // The no-op error handler stays: Node's `ws` throws on an error event nobody listens to (closing
+    // while connecting emits one), and Node's own WebSocket fires one more when closed while connecting.
+    socket.onopen = socket.onmessage = socket.onclose = null;
+    socket.onerror = () => undefined;
+    try {
+      socket.close(code, reason);
+    } catch {
+      socket.close(); // a code outside 1000 and 3000-4999 is refused by the platform
+    }
+  };
+
   const transport: Transport = {
     kind: 'websocket',
     url,
@@ -89,8 +103,16 @@ export function createWebSocketTransport(context: TransportOpenContext, { subpro
       };
       socket.onmessage = (event) => transport.onmessage?.({ data: event.data });
       socket.onclose = ({ code, reason }) => finish({ reason: classifyWebSocketClose(opened, code), code, message: `closed with code ${code} ${reason}` });
-      // The close event that follows an error carries everything we report.
-      socket.onerror = () => undefined;
+      // After `open` the close that follows an error carries everything we report. Before it, Node's own
+      // WebSocket (Node 22; Node 20 with --experimental-websocket) fires `error` and never `close` when
+      // the connection is refused or the upgrade answered with an error status (browsers and `ws` send a
+      // close, code 1006): the attempt ends here, classified as that close would be, instead of waiting
+      // out the connect timeout.
+      socket.onerror = () => {
+        if (opened) return;
+        finish({ reason: classifyWebSocketClose(false, 1006), code: 1006, message: 'failed before it opened (refused, unreachable, or the upgrade was answered with an error)' });
+        release();
+      };
     },
     async send(frames) {
       try {
@@ -103,15 +125,7 @@ export function createWebSocketTransport(context: TransportOpenContext, { subpro
     close(code = 1000, reason) {
       if (closed) return;
       closed = true;
-      if (!socket) return;
-      // Detach first: nothing reaches the Connection after close(). The no-op error handler stays, since
-      // Node's `ws` throws on an error event nobody listens to (closing while connecting emits one).
-      socket.onopen = socket.onmessage = socket.onclose = null;
-      try {
-        socket.close(code, reason);
-      } catch {
-        socket.close(); // a code outside 1000 and 3000-4999 is refused by the platform
-      }
+      release(code, reason);
     },
   };
   return transport;

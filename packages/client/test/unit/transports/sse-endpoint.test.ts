@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { raw } from '../../../src/protocols/raw.js';
 import { sse } from '../../../src/transports/sse.js';
 
@@ -24,6 +24,18 @@ describe('sse() endpoint', () => {
 
   it('is supported where fetch exists', () => {
     expect(sse('http://h.test/rt').isSupported({ fetch: (() => undefined) as unknown as typeof fetch })).toBe(true);
+  });
+
+  it('refuses the eventsource downstream at construction where there is no EventSource (Node)', () => {
+    vi.stubGlobal('EventSource', undefined);
+    try {
+      const build = () => sse('http://h.test/', { downstream: 'eventsource' });
+      expect(build).toThrow(TypeError);
+      expect(build).toThrow(/option "downstream" must be 'fetch' on this platform: it has no EventSource/);
+      expect(sse('http://h.test/', { downstream: 'fetch' }).kind).toBe('sse');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it.each([

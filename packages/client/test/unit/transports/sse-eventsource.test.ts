@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sse } from '../../../src/transports/sse.js';
 import { record } from './sse-helpers.js';
 
@@ -58,8 +58,13 @@ function connect(options: { events?: string[]; withCredentials?: boolean } = {})
   return { transport, events, source };
 }
 
+// The builder refuses the eventsource downstream where there is no global EventSource (Node).
+beforeEach(() => {
+  vi.stubGlobal('EventSource', ScriptedEventSource);
+});
 afterEach(() => {
   ScriptedEventSource.last = undefined;
+  vi.unstubAllGlobals();
 });
 
 describe('sse over the native EventSource', () => {

@@ -1,12 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket as NodeWebSocket, WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import { ConnectionError } from '../../../src/core/errors.js';
 import { classifyWebSocketClose, websocket } from '../../../src/transports/websocket.js';
 import type { Transport, TransportCloseInfo } from '../../../src/transports/transport.js';
 
-// Real `ws` peers on OS-assigned ports: the transport is tested against what it will meet.
+// Real `ws` peers on OS-assigned ports: the transport is tested against what it will meet, with both
+// WebSocket clients a Node app may hand it: the `ws` package and Node's own (undici; global in Node 22,
+// behind --experimental-websocket in Node 20, which vitest.config.ts passes). Browsers run the same
+// transport in test/browser.
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -39,8 +42,17 @@ async function startServer(options: { handleProtocols?: (protocols: Set<string>)
   return { url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/rt`, peers, received };
 }
 
+/** The WebSocket classes the transport is tested with. */
+const CLIENTS = [
+  { name: 'the ws package', WebSocket: NodeWebSocket as unknown as typeof WebSocket },
+  { name: "Node's own WebSocket", WebSocket: globalThis.WebSocket },
+];
+if (CLIENTS[1]!.WebSocket === CLIENTS[0]!.WebSocket) throw new Error("Node's own WebSocket is missing: run Node 22, or Node 20 with --experimental-websocket");
+
+let client: typeof WebSocket;
+
 function open(url: string, options?: Parameters<typeof websocket>[1]) {
-  const transport = websocket(url, options).createTransport({ url, headers: {}, platform: { WebSocket: NodeWebSocket as unknown as typeof WebSocket } });
+  const transport = websocket(url, options).createTransport({ url, headers: {}, platform: { WebSocket: client } });
   const events = { opened: 0, messages: [] as unknown[], closes: [] as TransportCloseInfo[] };
   transport.onopen = () => events.opened++;
   transport.onmessage = (frame) => events.messages.push(frame.data);
@@ -55,7 +67,11 @@ const opened = async (transport: Transport, events: { opened: number }) => {
   return transport;
 };
 
-describe('websocket transport', () => {
+describe.each(CLIENTS)('websocket transport over $name', ({ WebSocket }) => {
+  beforeEach(() => {
+    client = WebSocket;
+  });
+
   it('opens, sends frames in order and receives text and binary frames', async () => {
     const server = await startServer();
     const { transport, events } = open(server.url);
@@ -99,7 +115,7 @@ describe('websocket transport', () => {
     const port = await listen(http);
     const { events } = open(`ws://127.0.0.1:${port}/rt`);
     await vi.waitFor(() => expect(events.closes).toHaveLength(1));
-    expect(events.closes[0]).toMatchObject({ reason: 'refused', wasOpen: false });
+    expect(events.closes[0]).toMatchObject({ reason: 'refused', wasOpen: false, code: 1006 });
     expect(events.opened).toBe(0);
   });
 
@@ -109,7 +125,7 @@ describe('websocket transport', () => {
     await new Promise<void>((resolve) => http.close(() => resolve()));
     const { events } = open(`ws://127.0.0.1:${port}/rt`);
     await vi.waitFor(() => expect(events.closes).toHaveLength(1));
-    expect(events.closes[0]).toMatchObject({ reason: 'refused', wasOpen: false });
+    expect(events.closes[0]).toMatchObject({ reason: 'refused', wasOpen: false, code: 1006 });
   });
 
   it.each([
@@ -157,7 +173,9 @@ describe('websocket transport', () => {
     await vi.waitFor(() => expect(server.peers.length === 0 || server.peers[0]!.readyState !== 1).toBe(true));
     expect(events).toEqual({ opened: 0, messages: [], closes: [] });
   });
+});
 
+describe('websocket transport', () => {
   it('reports a malformed URL from a url function as refused, after open() returned', async () => {
     const endpoint = websocket(() => 'not a url');
     const transport = endpoint.createTransport({ url: 'http://[bad', headers: {}, platform: {} });
