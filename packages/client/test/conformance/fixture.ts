@@ -76,6 +76,11 @@ export interface Bench {
   track<C extends Client>(client: C): C;
   /** Resolves once the harness answers `/healthz` again (after a `restart`). */
   healthy(): Promise<void>;
+  /**
+   * Restarts the harness and holds it down (connections dropped, new ones refused) until `release()`,
+   * which resolves once it listens again: what a test does "while down" never races a timer.
+   */
+  restart(): Promise<{ release(): Promise<void> }>;
 }
 
 /**
@@ -115,6 +120,8 @@ async function isHealthy(http: string): Promise<boolean> {
 export function useHarness(options: Partial<HarnessOptions> = {}): Bench {
   let harness: Harness | undefined;
   const clients = new Set<Client>();
+  /** Release URLs of restarts still held: released after each test. */
+  const held = new Set<string>();
   const base = () => {
     if (!harness) throw new Error('the harness is not running (use the bench inside tests)');
     return harness.url;
@@ -137,6 +144,18 @@ export function useHarness(options: Partial<HarnessOptions> = {}): Bench {
       return client;
     },
     healthy: () => expect.poll(() => isHealthy(base()), { timeout: 10_000, interval: 50 }).toBe(true),
+    async restart() {
+      const { release } = await bench.control('restart', { hold: true });
+      const url = String(release);
+      held.add(url);
+      return {
+        async release() {
+          if (!held.delete(url)) return;
+          const answer = await request(url, 'POST');
+          if (answer.status !== 200) throw new Error(`the release answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+        },
+      };
+    },
   };
 
   beforeAll(async () => {
@@ -145,6 +164,8 @@ export function useHarness(options: Partial<HarnessOptions> = {}): Bench {
   afterEach(async () => {
     for (const client of clients) client.close();
     clients.clear();
+    for (const url of held) await request(url, 'POST').catch(() => undefined);
+    held.clear();
     await bench.healthy();
     await bench.control('reset');
   });

@@ -108,11 +108,12 @@ describe.each(KINDS)('$name', (kind) => {
     await room.publish('before restart');
     await expect.poll(() => peer.inbox).toEqual(['before restart']);
     const since = peer.log.mark();
-    await bench.control('restart', { downMs: 500 });
+    const restart = await bench.restart();
     await expect.poll(() => peer.log.of('close', since).length).toBeGreaterThan(0);
     const pending = caps.acks ? peer.client.emitWithAck('echo', 'across the restart') : undefined;
     if (caps.hearsSelf) peer.say('while down');
-    await bench.healthy();
+    expect(peer.client.state.status).not.toBe('open');
+    await restart.release();
     // Back within a few backoff rounds of the server coming back (generous bound: no timing assertion).
     await expect.poll(() => peer.log.of('open', since).length, { timeout: 5000 }).toBeGreaterThan(0);
     expect(peer.log.of('open', since)[0]).toMatchObject({ recovered: true, resumed: caps.resumesSession });
