@@ -1,4 +1,4 @@
-import { expect, needsFaultControls, test, uniqueRoom, type ChatPage, type OpenChatOptions } from './fixtures.js';
+import { expect, loseNetwork, needsFaultControls, regainNetwork, test, uniqueRoom, type ChatPage, type OpenChatOptions } from './fixtures.js';
 
 // The demo page as a person meets it: each rough edge once found in a browser, checked in one,
 // with a screenshot where it is about what the page looks like.
@@ -37,24 +37,25 @@ test('each outage counts its attempts from 1, one log line per retry, and offlin
   expect(kinds.filter((kind, index) => kind === 'fallback' && kinds[index - 1] === 'reconnecting' && kinds[index + 1] === 'reconnecting')).toEqual([]);
 
   const before = (await ann.events('reconnecting')).length;
-  await ann.context.setOffline(true);
+  await loseNetwork(ann, harness);
   await expect(ann.page.getByTestId('status-pill')).toHaveText(/^Reconnecting · attempt \d+$/);
   await expect.poll(async () => (await ann.events('reconnecting')).length - before).toBeGreaterThanOrEqual(1);
   // Newest first: the lines of this outage (however many retries the client makes while offline).
   const offline = (await ann.events('reconnecting')).slice(0, -before);
   expect(offline.filter((line) => line.includes('refused') || !line.includes('offline'))).toEqual([]);
   await ann.screenshot(testInfo, 'event-log-offline');
-  await ann.context.setOffline(false);
+  await regainNetwork(ann, harness);
   await ann.expectOpen();
 });
 
 test('at 360 px the reconnecting pill stays inside the screen', async ({ openChat, harness }, testInfo) => {
   needsFaultControls();
-  // Retries 100 ms apart at most, against a server that refuses both carriers: the attempt count
-  // soon has two digits, the longest text the pill has in practice.
-  const ann = await openChat({ transport: 'auto', room: uniqueRoom('narrow'), nick: 'a-rather-long-nick', viewport: { width: 360, height: 740 }, query: { maxDelayMs: '100' } });
-  await ann.expectOpen('websocket');
-  await harness.control('block-websocket', { mode: 'refuse' });
+  // Retries 100 ms apart at most, against a server that answers every SSE request 500: the attempt
+  // count soon has two digits, the longest text the pill has in practice. SSE, not WebSocket: Firefox
+  // holds back WebSocket reconnections after failures (RFC 6455 section 7.2.3, longer after each), so
+  // refused WebSocket attempts would take it minutes to count that far.
+  const ann = await openChat({ transport: 'sse', room: uniqueRoom('narrow'), nick: 'a-rather-long-nick', viewport: { width: 360, height: 740 }, query: { maxDelayMs: '100' } });
+  await ann.expectOpen('sse');
   await harness.control('sse-status', { status: '500' });
   await harness.control('drop');
   await expect(ann.page.getByTestId('status-pill')).toHaveText(/^Reconnecting · attempt \d\d+$/, { timeout: 20_000 });
@@ -154,7 +155,7 @@ test('the page loads without a 404: a favicon is there', async ({ openChat }) =>
   expect(missing).toEqual([]);
 });
 
-test('?debug: the client trace of its decisions is on the console', async ({ openChat }) => {
+test('?debug: the client trace of its decisions is on the console', async ({ openChat, harness }) => {
   const ann = await openChat({ transport: 'auto', room: uniqueRoom('debug'), nick: 'ann', query: { debug: '1' } });
   const lines: string[] = [];
   ann.page.on('console', (message) => message.type() === 'debug' && lines.push(message.text()));
@@ -166,9 +167,9 @@ test('?debug: the client trace of its decisions is on the console', async ({ ope
       expect.stringMatching(/^\[unisocket\] \+\d+ ms open websocket http:\/\/127\.0\.0\.1:\d+\/rt over websocket: new session$/),
     ]),
   );
-  await ann.context.setOffline(true);
+  await loseNetwork(ann, harness);
   await expect.poll(() => lines.some((line) => /reconnect attempt 1 in \d+ ms/.test(line))).toBe(true);
-  await ann.context.setOffline(false);
+  await regainNetwork(ann, harness);
   await ann.expectOpen();
   await expect.poll(() => lines.some((line) => /open .* session resumed, missed messages replayed, after a lost connection$/.test(line))).toBe(true);
 });

@@ -212,6 +212,31 @@ export function needsFaultControls(): void {
 }
 
 /**
+ * A lost network, as a lost Wi-Fi is: the browser goes offline and what it had open carries nothing
+ * more. `context.setOffline(true)` alone is only half of it in some browsers: Chromium stalls an open
+ * WebSocket or SSE stream, but Firefox (WebDriver BiDi's emulated offline) only fails new requests and
+ * fires `offline`, and an open WebSocket keeps carrying frames both ways. So against the harness the
+ * open connections are black-holed too (every page's: the others are back within their heartbeat
+ * deadline); against another server the test is skipped in Firefox.
+ */
+export async function loseNetwork(page: ChatPage, harness: Harness): Promise<void> {
+  const firefox = page.context.browser()?.browserType().name() === 'firefox';
+  test.skip(firefox && !hasFaultControls, "Firefox's emulated offline leaves open WebSockets working: only the harness can silence them");
+  await page.context.setOffline(true);
+  if (hasFaultControls) await harness.control('blackhole');
+}
+
+/**
+ * The network is back: what the partition left open is closed first (`reset`, as a browser drops its
+ * pooled connections when the network changes; a dead keep-alive connection would otherwise carry the
+ * next request into the hole), then the browser is online. Every other fault is reset with it.
+ */
+export async function regainNetwork(page: ChatPage, harness: Harness): Promise<void> {
+  if (hasFaultControls) await harness.control('reset');
+  await page.context.setOffline(false);
+}
+
+/**
  * Ann and Ben in one room over `transport`, both connected and joined (Ben after Ann, so each hears the
  * other from the first message on).
  */

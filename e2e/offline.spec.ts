@@ -1,4 +1,4 @@
-import { expect, expectedKind, numbered, openPair, test, transports, uniqueRoom } from './fixtures.js';
+import { expect, expectedKind, loseNetwork, numbered, openPair, regainNetwork, test, transports, uniqueRoom } from './fixtures.js';
 import { hasFaultControls } from './servers.js';
 
 /**
@@ -8,27 +8,20 @@ import { hasFaultControls } from './servers.js';
  */
 const NOTICE_MS = 5000;
 
-// A lost Wi-Fi: the browser goes offline, and what it had open stops carrying anything. Browsers
-// emulate only part of that with `context.setOffline(true)`: in Chromium an open WebSocket or SSE
-// stream is not closed, it stalls; in Firefox (WebDriver BiDi's emulated offline) new requests fail and
-// `offline` fires, but an open WebSocket keeps carrying frames both ways. So against the harness the
-// spec also black-holes the open connections (Ben's too: he is back within his heartbeat deadline),
-// which makes the lost link the same in both browsers; against another server Firefox is left out.
-// The client reacts to the `offline` event itself (or a failed POST, over SSE). Messages typed before
-// and after it noticed wait in the outbox and go out once the network is back. Raw protocols (gateway,
-// CFML) are left out: with no acknowledgements, a message written into the dead socket before it is
-// noticed is lost by design.
+// A lost network (`loseNetwork` in fixtures.ts: the browser offline, its open connections silent; how
+// Chromium and Firefox differ there is said there). The client reacts to the `offline` event itself (or
+// a failed POST, over SSE). Messages typed before and after it noticed wait in the outbox and go out
+// once the network is back. Raw protocols (gateway, CFML) are left out: with no acknowledgements, a
+// message written into the dead socket before it is noticed is lost by design.
 for (const transport of transports(['websocket', 'sse', 'socketio'])) {
-  test(`messages typed while offline are delivered after coming back, over ${transport}`, async ({ openChat, harness, browserName }, testInfo) => {
-    test.skip(browserName === 'firefox' && !hasFaultControls, "Firefox's emulated offline leaves open WebSockets working: only the harness can silence them");
+  test(`messages typed while offline are delivered after coming back, over ${transport}`, async ({ openChat, harness }, testInfo) => {
     if (!hasFaultControls) test.slow();
     const room = uniqueRoom(`offline-${transport}`);
     const [ann, ben] = await openPair(openChat, transport, room);
     await ann.send('A-1');
     await ben.expectSequence('A-', ['A-1']);
 
-    await ann.context.setOffline(true);
-    if (hasFaultControls) await harness.control('blackhole');
+    await loseNetwork(ann, harness);
     await ann.send('A-2'); // before the page noticed
     await ann.expectState('reconnecting', NOTICE_MS);
     await ann.sendAll(numbered('A', 3, 4)); // after: queued
@@ -39,10 +32,7 @@ for (const transport of transports(['websocket', 'sse', 'socketio'])) {
     // Nothing typed offline got through.
     await ben.expectSequence('A-', ['A-1']);
 
-    // Back: what the partition left open is closed (as a browser drops its pooled connections when the
-    // network changes; a dead keep-alive connection would otherwise carry the next request into the hole).
-    if (hasFaultControls) await harness.control('reset');
-    await ann.context.setOffline(false);
+    await regainNetwork(ann, harness);
     await ann.expectOpen(expectedKind[transport]);
     await expect(ann.page.getByTestId('offline-banner')).toBeHidden();
     await ben.expectSequence('A-', numbered('A', 1, 4));
