@@ -8,11 +8,11 @@ import { chromiumArgs, chromiumPath, firefoxPath } from './scripts/browser-path.
 // Move on once the Firefox ESR in Debian has that command.
 
 // Ports come from the OS: each server is started with port 0 and prints its URL; Playwright's
-// `wait.stdout` named groups put the ports into process.env for the specs.
-// UNISOCKET_SERVER_URL points the specs that need no fault injection at another server.
-// The harness runs with a 1 s heartbeat and a 1 s socket.io ping (black-hole detection within seconds)
-// and SSE responses that end after 3 s, as a CFML request timeout would. Pages served from 127.0.0.1
-// (the demo, on a port known only once it runs) may use its controls; no other origin may.
+// `wait.stdout` named groups put the demo's and the examples' ports into process.env for the specs.
+// The harness is started by each worker (e2e/fixtures.ts, flags in e2e/harness.ts: a 1 s heartbeat
+// and socket.io ping, SSE responses that end after 3 s as a CFML request timeout would, controls for
+// pages of http://127.0.0.1:* only). UNISOCKET_SERVER_URL points the specs that need no fault
+// injection at another server instead.
 const externalServer = process.env.UNISOCKET_SERVER_URL;
 
 const executablePath = chromiumPath();
@@ -30,8 +30,12 @@ function installed(browser: BrowserType): boolean {
 export default defineConfig({
   testDir: './e2e',
   outputDir: './test-results',
+  // Two workers, each with a harness of its own (e2e/fixtures.ts: workerHarness), so one's faults never
+  // reach the other's pages: the suite in Chromium and Firefox takes about half as long on two cores,
+  // and the specs hold with both cores busy (e2e/README.md, "Under load"). Against another server the
+  // specs share it (the `chat` gateway among them): one worker.
   fullyParallel: false,
-  workers: 1,
+  workers: externalServer ? 1 : 2,
   retries: 0,
   // A fault spec takes ~6 s on an idle machine and ~20 s with every core busy (scripts/e2e-under-load.mjs):
   // the budget is for a slow machine, the specs' own waits say what must happen how soon.
@@ -71,18 +75,6 @@ export default defineConfig({
     ...(installed(webkit) ? [{ name: 'webkit', use: { ...devices['Desktop Safari'] } }] : []),
   ],
   webServer: [
-    ...(externalServer
-      ? []
-      : [
-          {
-            name: 'harness',
-            command: 'pnpm --silent --filter @unisocket/harness-server run start --port 0 --test-controls --control-origin "http://127.0.0.1:*" --sse-max-age 3 --heartbeat-ms 1000 --socketio-ping-interval-ms 1000 --socketio-ping-timeout-ms 1000 --quiet',
-            wait: { stdout: /unisocket harness listening on http:\/\/[\d.]+:(?<unisocket_harness_port>\d+)/ },
-            stdout: 'pipe' as const,
-            timeout: 60_000,
-            gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 2000 },
-          },
-        ]),
     {
       name: 'demo',
       command: 'pnpm --silent --filter @unisocket/demo-app run preview:e2e',

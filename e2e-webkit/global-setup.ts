@@ -3,6 +3,7 @@
 // picked, all stopped after the run and never outliving it (scripts/processes.mjs).
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { HARNESS_LISTENING, launchHarness } from '../e2e/harness.js';
 import { launch, startTogether } from '../scripts/processes.mjs';
 import { startWebKitDriver } from '../scripts/webkit-driver.mjs';
 
@@ -17,19 +18,15 @@ declare module 'vitest' {
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-// A 1 s heartbeat and socket.io ping (a dead link shows within seconds), SSE responses that end after
-// 3 s as a CFML request timeout would: the flags of playwright.config.ts's harness.
-const HARNESS_FLAGS = ['--port', '0', '--test-controls', '--control-origin', 'http://127.0.0.1:*', '--sse-max-age', '3', '--heartbeat-ms', '1000'];
-const SOCKETIO_FLAGS = ['--socketio-ping-interval-ms', '1000', '--socketio-ping-timeout-ms', '1000', '--quiet'];
-
 /** The harness and the built demo page, once both printed their ports. */
 function startServers() {
   return startTogether(async (running) => {
-    const harness = launch('node', ['--import', 'tsx', 'packages/harness-server/src/cli.ts', ...HARNESS_FLAGS, ...SOCKETIO_FLAGS], { cwd: root });
+    // Tuned as for e2e/ (e2e/harness.ts).
+    const harness = launchHarness();
     const demo = launch('node', ['../../scripts/serve-app.mjs', '--name', 'demo', '--port', '0'], { cwd: `${root}packages/demo-app` });
     running.push(harness, demo);
     const [[, harnessPort], [, demoPort]] = await Promise.all([
-      harness.waitFor(/unisocket harness listening on http:\/\/[\d.]+:(\d+)/, 30_000),
+      harness.waitFor(HARNESS_LISTENING, 30_000),
       demo.waitFor(/demo listening on http:\/\/[\w.]+:(\d+)/, 120_000),
     ]);
     return { harness: harnessPort!, demo: demoPort! };

@@ -115,9 +115,22 @@ test('the member count is fresh after a reconnect (Socket.IO tells only a count,
   await expect(ann.page.getByTestId('members-summary')).toHaveText(/^1 in the room/);
   const ben = await openChat({ transport: 'socketio', room, nick: 'ben' });
   await ben.expectJoined();
-  // Ann's page learns nothing of Ben until it asks again: after the next reconnect it does.
+  // Ann's page learns nothing of Ben until it asks again: after the next reconnect it does. Both are
+  // dropped; Ann's reconnection is held in her browser until Ben is back in the room (whoever joins
+  // first would count alone: no timer decides it).
+  let letAnnThrough!: () => void;
+  const benIsBack = new Promise<void>((resolve) => (letAnnThrough = resolve));
+  await ann.page.route(
+    (url) => url.pathname.startsWith('/socket.io/'),
+    async (route) => {
+      await benIsBack;
+      await route.continue();
+    },
+  );
   await harness.control('drop');
-  await expect.poll(async () => (await ann.events('close')).length).toBe(1);
+  for (const page of [ann, ben]) await expect.poll(async () => (await page.events('close')).length).toBe(1);
+  await ben.expectOpen();
+  letAnnThrough();
   await ann.expectOpen();
   await expect(ann.page.getByTestId('members-summary')).toHaveText(/^2 in the room/);
 });

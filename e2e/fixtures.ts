@@ -1,4 +1,5 @@
 import { test as base, expect, type APIRequestContext, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
+import { HARNESS_LISTENING, launchHarness } from './harness.js';
 import { demoUrl, harnessUrl, hasFaultControls } from './servers.js';
 
 /** The demo's transport modes (`?transport=`). */
@@ -162,7 +163,32 @@ interface Fixtures {
   harness: Harness;
 }
 
-export const test = base.extend<Fixtures>({
+interface WorkerFixtures {
+  /**
+   * A harness of this worker's own (e2e/harness.ts), started before its first test: the workers run
+   * side by side, and one's faults (a restart, a black hole, WebSocket refused) must not reach another's
+   * pages. Its port goes into UNISOCKET_HARNESS_PORT for `harnessUrl()`. None against another server.
+   */
+  workerHarness: void;
+}
+
+export const test = base.extend<Fixtures, WorkerFixtures>({
+  workerHarness: [
+    // Playwright reads a fixture's dependencies from its first parameter, which must be a pattern.
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      if (!hasFaultControls) return use();
+      const harness = launchHarness();
+      try {
+        const [, port] = await harness.waitFor(HARNESS_LISTENING, 60_000);
+        process.env.UNISOCKET_HARNESS_PORT = port;
+        await use();
+      } finally {
+        await harness.stop();
+      }
+    },
+    { scope: 'worker', auto: true },
+  ],
   openChat: async ({ browser }, use) => {
     const contexts: BrowserContext[] = [];
     await use(async ({ transport, room, nick, query, viewport }) => {

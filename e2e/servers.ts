@@ -1,13 +1,14 @@
 /**
- * Where the specs find the servers. Playwright's webServer puts the OS-assigned ports into the
- * environment; UNISOCKET_SERVER_URL points the specs at another server instead of the harness
- * (specs that need fault injection skip themselves then).
+ * Where the specs find the servers, on ports the OS assigned: each worker's own harness (the
+ * `workerHarness` fixture) and the demo and examples Playwright's webServer started put them into the
+ * environment; UNISOCKET_SERVER_URL points the specs at another server instead of the harness (specs
+ * that need fault injection skip themselves then).
  */
 export function harnessUrl(): string {
   const external = process.env.UNISOCKET_SERVER_URL;
   if (external) return external.replace(/\/$/, '');
   const port = process.env.UNISOCKET_HARNESS_PORT;
-  if (!port) throw new Error('UNISOCKET_HARNESS_PORT is not set: run the specs through playwright.config.ts');
+  if (!port) throw new Error("UNISOCKET_HARNESS_PORT is not set: use the specs' test from e2e/fixtures.ts (its workerHarness starts the harness)");
   return `http://127.0.0.1:${port}`;
 }
 

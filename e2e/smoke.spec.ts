@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.js';
 import { demoUrl, harnessUrl } from './servers.js';
 
 test('the harness answers its health check', async ({ request }) => {
