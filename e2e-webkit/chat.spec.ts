@@ -9,8 +9,10 @@ const PROTOCOL = { auto: 'envelope', sse: 'envelope', socketio: 'socket.io' } as
 for (const transport of ['auto', 'sse', 'socketio'] as const) {
   test(`two people chat over ${transport}: one page in WebKit, one in Chromium`, async ({ openChat }) => {
     const room = uniqueRoom(`webkit-chat-${transport}`);
-    const ann = await openChat({ engine: 'webkit', transport, room, nick: 'ann' });
-    const ben = await openChat({ engine: 'chromium', transport, room, nick: 'ben' });
+    // A busy machine must not let SSE win auto's race (that is the fallback spec's subject): WebSocket gets 5 s.
+    const query = { fallbackDelayMs: '5000' };
+    const ann = await openChat({ engine: 'webkit', transport, room, nick: 'ann', query });
+    const ben = await openChat({ engine: 'chromium', transport, room, nick: 'ben', query });
     // Ann's page really is WebKit (MiniBrowser's "Safari" user agent), not a Chromium in disguise.
     expect(await ann.page.evaluate(() => navigator.userAgent)).toMatch(/AppleWebKit\/605\.1\.15 .*Safari\/605\.1\.15$/);
     for (const page of [ann, ben]) {

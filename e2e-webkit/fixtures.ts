@@ -28,6 +28,12 @@ export interface OpenChatOptions {
 export interface Harness {
   /** `POST /_control/{action}` on the harness; fails the test on an error answer. */
   control(action: string, params?: Record<string, string>): Promise<Record<string, unknown>>;
+  /**
+   * Restarts the harness and holds it down until the test calls `release()`, which resolves once it
+   * listens again (as in e2e/fixtures.ts): no timer races the test. A restart still held when the test
+   * ends is released then.
+   */
+  restart(): Promise<{ release(): Promise<void> }>;
 }
 
 interface Fixtures {
@@ -67,7 +73,20 @@ export const test = base.extend<Fixtures & { chromium: Browser }>({
   },
   // eslint-disable-next-line no-empty-pattern -- as above
   harness: async ({}, use) => {
-    await use({ control });
+    const held = new Set<string>();
+    const release = async (url: string) => {
+      if (!held.delete(url)) return;
+      const response = await fetch(url, { method: 'POST' });
+      expect(response.ok, `the release of a held restart answered ${response.status}`).toBe(true);
+    };
+    const restart = async () => {
+      const { release: url } = await control('restart', { hold: 'true' });
+      if (typeof url !== 'string') throw new Error('the harness did not answer a release URL for restart?hold=true');
+      held.add(url);
+      return { release: () => release(url) };
+    };
+    await use({ control, restart });
+    for (const url of held) await release(url);
     // Leave the harness as the next test expects it: no fault, and listening (after a restart).
     await expect.poll(async () => (await fetch(`${harnessUrl()}/healthz`).catch(() => undefined))?.ok ?? false, { timeout: 15_000 }).toBe(true);
     await control('reset');

@@ -1,8 +1,8 @@
 import { expectedKind, numbered, uniqueRoom } from '../e2e/fixtures.js';
 import { expect, test } from './fixtures.js';
 
-// The harness restarts: every connection closes, nothing listens for a while, then it listens again on
-// the same port with its sessions in memory. Ann's WebKit page and Ben's Chromium page must reconnect on
+// The harness restarts: every connection closes, nothing listens until the spec releases it (a held
+// restart: no timer races the spec), then it listens again on the same port with its sessions in memory. Ann's WebKit page and Ben's Chromium page must reconnect on
 // their own, resume their sessions, send what was typed meanwhile, and show every numbered message
 // exactly once, in order (e2e/restart.spec.ts, with one page in WebKit).
 for (const transport of ['websocket', 'sse'] as const) {
@@ -23,7 +23,7 @@ for (const transport of ['websocket', 'sse'] as const) {
     for (const { chat, prefix } of people) await chat.sendAll(numbered(prefix, 1, 3));
     await everyoneSeesUpTo(3);
 
-    await harness.control('restart', { downMs: '6000' });
+    const restart = await harness.restart();
     // Typed at once, before the pages may have noticed anything.
     for (const { chat, prefix } of people) await chat.send(`${prefix}-4`);
     // Typed while the server is down: they wait in the outbox, shown as queued.
@@ -33,6 +33,7 @@ for (const transport of ['websocket', 'sse'] as const) {
       for (const text of numbered(prefix, 5, 6)) expect(await chat.wasQueued(text), `${text} waited in ${chat.nick}'s outbox`).toBe(true);
     }
 
+    await restart.release();
     for (const { chat } of people) await chat.expectOpen(expectedKind[transport], 20_000);
     for (const { chat, prefix } of people) await chat.sendAll(numbered(prefix, 7, 8));
     await everyoneSeesUpTo(8);

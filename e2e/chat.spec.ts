@@ -7,8 +7,10 @@ const ENDPOINT = { auto: '/rt', websocket: '/rt', sse: '/rt', socketio: '/socket
 for (const transport of transports(['auto', 'websocket', 'sse', 'socketio', 'gateway', 'cfml'])) {
   test(`two people chat in a room over ${transport}, and the page shows the transport`, async ({ openChat }, testInfo) => {
     const room = transport === 'gateway' ? 'chat' : uniqueRoom(`chat-${transport}`);
-    const ann = await openChat({ transport, room, nick: 'ann' });
-    const ben = await openChat({ transport, room, nick: 'ben' });
+    // A busy machine must not let SSE win auto's race (that is the fallback spec's subject): WebSocket gets 5 s.
+    const query = { fallbackDelayMs: '5000' };
+    const ann = await openChat({ transport, room, nick: 'ann', query });
+    const ben = await openChat({ transport, room, nick: 'ben', query });
     for (const page of [ann, ben]) {
       await page.expectOpen(expectedKind[transport]);
       await expect(page.field('protocol')).toHaveText(PROTOCOL[transport]);
