@@ -6,7 +6,7 @@ import { nativeEventSource } from './sse-eventsource.js';
 import { fetchEventStream } from './sse-fetch.js';
 import { createUpstream, type PostEncoding } from './sse-upstream.js';
 import type { Platform, Transport, TransportCloseInfo, TransportOpenContext } from './transport.js';
-import { absoluteUrl, withSchemeOrAsIs } from './url.js';
+import { endpointUrl, withSchemeOrAsIs } from './url.js';
 
 export interface SseEndpointOptions {
   /** Where upstream frames are POSTed (a function is called once per attempt). @default the stream's `url` */
@@ -93,7 +93,7 @@ export function sse(url: ValueSource<string>, options: SseEndpointOptions = {}):
   check(isStrings(options.events), b, 'events', 'an array of strings');
   check(isOneOf(options.postEncoding, ['json', 'text', 'form']), b, 'postEncoding', "'json', 'text' or 'form'");
   check(isOneOf(options.downstream, ['fetch', 'eventsource']), b, 'downstream', "'fetch' or 'eventsource'");
-  for (const source of [url, options.postUrl]) if (typeof source == 'string') absoluteUrl(source); // relative without a page
+  for (const source of [url, options.postUrl]) if (typeof source == 'string') endpointUrl(source); // relative without a page, or a bad scheme
   return sseEndpoint(url, options, resolveProtocol(options.protocol, b), options.downstream == 'eventsource' ? nativeEventSource : fetchEventStream);
 }
 
