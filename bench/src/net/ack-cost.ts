@@ -4,7 +4,7 @@
 import { createClient } from '@unisocket/client';
 import { createFakeEndpoint, createFakeEnvironment } from '@unisocket/client/testing';
 
-const welcome = JSON.stringify({ t: 'welcome', v: 1, session: 's', resumed: false, seq: 0, rcid: 0, hb: 60_000 });
+const welcome = JSON.stringify({ t: 'welcome', v: 1, session: 's', token: 'k', resumed: false, seq: 0, rcid: 0, hb: 60_000 });
 
 /**
  * CPU µs per step (an ack received and settled, a new request sent) over `steps` steps with `awaiting`

@@ -20,7 +20,7 @@ export interface HerdTrial {
   arrivals: number[];
 }
 
-const WELCOME = JSON.stringify({ t: 'welcome', v: 1, session: 's', resumed: false, seq: 0, rcid: 0, hb: 60_000 });
+const WELCOME = JSON.stringify({ t: 'welcome', v: 1, session: 's', token: 'k', resumed: false, seq: 0, rcid: 0, hb: 60_000 });
 /** When the outage starts, in the compressed time: everyone is connected by then. */
 const FAULT_AT = 10_000;
 

@@ -73,7 +73,7 @@ const envelope: FuzzTarget = {
         () => json({ t: 'ack', cid: int(random, 50), error: { code: 'x', message: 'no' } }),
         () => json({ t: 'ping', rcid: int(random, 50) }),
         () => json({ t: 'error', code: 'bad-frame', message: randomText(random, 10) }),
-        () => json({ t: 'welcome', v: 1, session: 's', resumed: random() < 0.5, seq: 0, rcid: 0, hb: int(random, 10_000) }),
+        () => json({ t: 'welcome', v: 1, session: 's', token: 'k', resumed: random() < 0.5, seq: 0, rcid: 0, hb: int(random, 10_000) }),
         () => json({ t: 'bye', code: 'going', message: 'bye', retry: true }),
       ])();
     const bad = () =>
@@ -83,7 +83,7 @@ const envelope: FuzzTarget = {
         () => json({ t: randomText(random, 6) + '?', name: 'x' }),
         () => json({ t: 'event', name: int(random, 9), args: [] }),
         () => json({ t: 'ack', cid: 'one', args: [] }),
-        () => json({ t: 'welcome', session: 7, resumed: true }),
+        () => json({ t: 'welcome', session: 's', token: 7, resumed: true }),
       ])();
     return mixed(random, valid, bad, () => ({ data: randomBytes(random) }));
   },
@@ -97,7 +97,7 @@ const envelope: FuzzTarget = {
         const socket = sockets.at(-1);
         if (socket && socket.readyState == 0 && client.state.status != 'open') {
           socket.accept();
-          socket.message(json({ t: 'welcome', v: 1, session: 's', resumed: false, seq: 0, rcid: 0, hb: 5000 }));
+          socket.message(json({ t: 'welcome', v: 1, session: 's', token: 'k', resumed: false, seq: 0, rcid: 0, hb: 5000 }));
         }
       },
       feed: ({ data }) => sockets.at(-1)?.message(typeof data == 'string' ? data : data.buffer),
