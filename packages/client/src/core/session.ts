@@ -26,6 +26,9 @@ const unencodable = (what: string, cause: unknown) => new RequestError('unserial
 /**
  * What survives reconnects: the resume cursor, the outbox and the pending acks. The Connection
  * attaches the current transport's attempt; messages flow only through that one.
+ *
+ * (Past 300 lines: the outbox, the pending requests with their one deadline timer, and the send
+ * serialisation of request carriers share the same state; what a message costs is kept in one place.)
  */
 export interface Session {
   /** Where a resumed session continues from (replaced on a new session). */
