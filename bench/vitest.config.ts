@@ -5,7 +5,12 @@ import { defineProject } from 'vitest/config';
 // against a real harness. No timing is asserted anywhere (numbers are reported, never judged).
 export default defineProject({
   // The client from its source, as the benchmarks bundle it (never a stale dist/).
-  resolve: { alias: { '@unisocket/client': fileURLToPath(new URL('../packages/client/src/index.ts', import.meta.url)) } },
+  resolve: {
+    alias: {
+      '@unisocket/client/testing': fileURLToPath(new URL('../packages/client/src/testing/index.ts', import.meta.url)),
+      '@unisocket/client': fileURLToPath(new URL('../packages/client/src/index.ts', import.meta.url)),
+    },
+  },
   test: {
     name: 'bench',
     environment: 'node',

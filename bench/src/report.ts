@@ -89,7 +89,7 @@ export function renderReport(record: RunRecord, explanation: string): string {
     '```sh',
     'pnpm install',
     'pnpm bench                      # every group, about 6 minutes; rewrites this file and bench/results/latest.json',
-    'pnpm bench --only recovery      # one group (bundle, throughput, recovery, harness, server, scale); the others keep their last results',
+    'pnpm bench --only recovery      # one group (bundle, throughput, recovery, resilience, harness, server, scale); the others keep their last results',
     'pnpm bench --quick              # smoke run (< 2 min, what CI runs): writes bench/results/quick.md, not this file',
     '```',
     '',

@@ -1,9 +1,9 @@
 // What every benchmark group hands back: tables already formatted for BENCHMARKS.md, target
 // verdicts, and the raw numbers (kept in results/*.json so a report can be rebuilt or compared).
 
-export type GroupName = 'bundle' | 'throughput' | 'recovery' | 'harness' | 'server' | 'scale';
+export type GroupName = 'bundle' | 'throughput' | 'recovery' | 'resilience' | 'harness' | 'server' | 'scale';
 
-export const GROUP_NAMES: readonly GroupName[] = ['bundle', 'throughput', 'recovery', 'harness', 'server', 'scale'];
+export const GROUP_NAMES: readonly GroupName[] = ['bundle', 'throughput', 'recovery', 'resilience', 'harness', 'server', 'scale'];
 
 export interface Table {
   title: string;

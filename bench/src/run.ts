@@ -10,6 +10,7 @@ import { runClientScale } from './groups/client-scale.js';
 import { runHarness } from './groups/harness.js';
 import { runRecovery } from './groups/recovery.js';
 import { runServer } from './groups/server.js';
+import { runResilience } from './groups/resilience.js';
 import { runThroughput } from './groups/throughput.js';
 import { describeMachine, installedVersions } from './machine.js';
 import { keptExplanation, renderReport, type RunRecord } from './report.js';
@@ -21,6 +22,7 @@ const RUNNERS: Record<GroupName, Runner> = {
   bundle: runBundleSize,
   throughput: runThroughput,
   recovery: runRecovery,
+  resilience: runResilience,
   harness: runHarness,
   server: runServer,
   scale: runClientScale,

@@ -15,7 +15,7 @@ export { socketIoManager, type SocketIoManager, type SocketIoManagerOptions, typ
 export { envelope } from './protocols/envelope.js';
 export { raw, type RawProtocolOptions } from './protocols/raw.js';
 export type { ProtocolOption } from './protocols/resolve.js';
-export type { Endpoint, ValueSource } from './core/endpoint.js';
+export type { AttemptContext, Endpoint, ValueSource } from './core/endpoint.js';
 export type {
   InboundFrame,
   OutboundFrame,
@@ -31,6 +31,7 @@ export type { Protocol, ProtocolCodec, ProtocolInput, ResumeCursor } from './pro
 // Options, state, lifecycle
 export type { ClientOptions, PolicyOptions } from './core/options.js';
 export type { BackoffOptions } from './core/backoff.js';
+export type { RetryContext, RetryPolicy } from './core/retry.js';
 export type { HeartbeatOptions } from './core/heartbeat.js';
 export type { OutboxEntry, OutboxOptions, OutboxOverflow } from './core/outbox.js';
 export type { FallbackMemoryOptions, StorageLike } from './core/fallback-memory.js';

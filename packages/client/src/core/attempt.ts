@@ -1,6 +1,6 @@
 import type { TimerHandle } from './clock.js';
 import { classifyClose, connectionFailure, type Failure } from './classify.js';
-import type { Endpoint, ValueSource } from './endpoint.js';
+import type { AttemptContext, Endpoint, ValueSource } from './endpoint.js';
 import type { UnisocketError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { ProtocolCodec, ProtocolInput, ResumeCursor } from '../protocols/protocol.js';
@@ -48,6 +48,7 @@ export function createAttempt(
   resume: ResumeCursor,
   options: ResolvedOptions,
   hooks: AttemptHooks,
+  why: AttemptContext,
 ): Attempt {
   const { clock } = options;
   let transport: Transport | undefined;
@@ -66,6 +67,7 @@ export function createAttempt(
       // Tokens in the query must reach upstream POSTs too, not only the downstream URL.
       upstreamParams: () => ({ ...commonQuery, ...query, ...codec.upstreamParams() }),
       platform: options.platform,
+      attempt: why,
     }));
     context.url = t.url;
     t.onopen = () => {
@@ -95,7 +97,7 @@ export function createAttempt(
       // Value sources are evaluated synchronously when none is async, so a plain URL costs no extra tick.
       try {
         const values = [endpoint.url, endpoint.query, endpoint.headers, options.query, options.headers].map((source: ValueSource<unknown>) =>
-          typeof source === 'function' ? (source as () => unknown)() : source,
+          typeof source === 'function' ? (source as (context: AttemptContext) => unknown)(why) : source,
         );
         if (values.some((value) => typeof (value as Promise<unknown> | undefined)?.then === 'function')) Promise.all(values).then(start).catch(refused);
         else start(values);

@@ -1,5 +1,6 @@
 import { ConnectionError, type UnisocketError, type UnisocketErrorCode } from './errors.js';
 import type { DisconnectReason } from './state.js';
+import type { ProtocolInput } from '../protocols/protocol.js';
 import type { TransportCloseInfo } from '../transports/transport.js';
 
 /** A classified failure: what ended an attempt or a connection, and whether retrying can help. */
@@ -44,3 +45,9 @@ export function failure(reason: DisconnectReason, error: UnisocketError, termina
 /** A failure with a ConnectionError of the same code. */
 export const connectionFailure = (reason: DisconnectReason & UnisocketErrorCode, message: string, context?: Context, terminal?: boolean): Failure =>
   failure(reason, new ConnectionError(reason, message, context), terminal);
+
+/** A server's `bye` (envelope) or refusal (Socket.IO connect_error): terminal unless it allows a retry; `denied` is a refusal of the credentials. */
+export function byeFailure({ code, message, retry, denied }: Extract<ProtocolInput, { type: 'close' }>): Failure {
+  const text = `server bye: ${code}: ${message}`;
+  return failure('server-closed', new ConnectionError(denied ? 'unauthorized' : 'server-closed', text), denied || !retry);
+}

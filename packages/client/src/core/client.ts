@@ -56,7 +56,8 @@ export interface Client<In extends EventsMap = DefaultEvents, Out extends Events
   offAnyOutgoing(listener?: AnyEventListener<Out> | ((event: EventNames<Out>) => unknown)): void;
   /**
    * Sends an event. While disconnected it waits in the outbox and goes out in order after reconnect.
-   * Throws `RequestError('outbox-full')` (policy `reject-new`) or `RequestError('closed')` after `close()`.
+   * Throws `RequestError('outbox-full')` (policy `reject-new`), `RequestError('unserializable')` (arguments
+   * the protocol cannot encode: a BigInt, a cycle) or `RequestError('closed')` after `close()`.
    */
   emit<E extends EventNames<Out>>(event: E, ...args: Parameters<Out[E]>): void;
   /** Sends a raw message (protocol `raw`: the data as is; envelope: a `message` event). Queued like `emit`. */
@@ -87,10 +88,10 @@ export function createClient<In extends EventsMap = DefaultEvents, Out extends E
     if (connection.state.status === 'closed') throw new RequestError('closed', 'the client is closed: call connect() first');
     return connection.session;
   };
-  const request: AckRequest = (...call) => {
+  const request: AckRequest = (event, args, timeoutMs, signal) => {
     try {
-      const answer = sessionFor(call[0]).request(...call);
-      outgoing.emit(call[0], call[1]);
+      const answer = sessionFor(event).request(event, args, timeoutMs, signal);
+      outgoing.emit(event, args);
       return answer;
     } catch (error) {
       return Promise.reject(error);

@@ -12,10 +12,22 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** The real clock: `Date.now` and the global timers. */
+/**
+ * The longest delay platform timers take: 2^31-1 ms (~24.8 days). A longer one overflows and fires
+ * after ~1 ms, so a huge `retry:`, `Retry-After`, heartbeat or timeout would become a busy loop.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * `ms` cut to {@link MAX_TIMER_MS}, for every platform timer (the system clock's and the transports'
+ * own). A cut timer fires early, after ~24.8 days: deadlines are re-checked when their timer fires.
+ */
+export const timerMs = (ms: number): number => Math.min(ms, MAX_TIMER_MS);
+
+/** The real clock: `Date.now` and the global timers, every delay cut to {@link MAX_TIMER_MS}. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   // The globals, looked up at each call (so they may be stubbed), and called unbound as they must be.
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  setTimeout: (callback, ms) => setTimeout(callback, timerMs(ms)),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };

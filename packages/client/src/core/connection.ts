@@ -1,7 +1,7 @@
 import { createAttempt, type Attempt, type AttemptHooks } from './attempt.js';
-import { backoffDelay } from './backoff.js';
 import type { TimerHandle } from './clock.js';
-import { connectionFailure, failure, type Failure } from './classify.js';
+import { byeFailure, connectionFailure, failure, type Failure } from './classify.js';
+import type { AttemptContext } from './endpoint.js';
 import { RequestError } from './errors.js';
 import { reactToEnvironment } from './environment-policy.js';
 import { createFallbackMemory } from './fallback-memory.js';
@@ -9,6 +9,9 @@ import { createHeartbeat } from './heartbeat.js';
 import type { Dispatcher, FallbackReason, LifecycleEvents } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
 import type { ProtocolInput } from '../protocols/protocol.js';
+import { decideRetry, isDenied, offlineProbeDelay, refreshableCredentials, type RetryDecision } from './retry.js';
+import { createReprobe } from './reprobe.js';
+import { afterLoss, preferredStart, raceOrder } from './route.js';
 import { createSession, type ReadyInput, type Session } from './session.js';
 import { transition, type ConnectionState, type StateChangeReason } from './state.js';
 
@@ -18,31 +21,37 @@ export interface Connection {
   /** The confirmed attempt messages flow through. */
   readonly current: Attempt | undefined;
   readonly session: Session;
-  /** From idle or closed: connect; while reconnecting: retry now. */
+  /** From idle or closed: connect; while reconnecting or suspended: retry now. */
   connect(): void;
   close(): void;
 }
 
 /**
- * The one place of connection policy: which endpoint to try (staggered fallback, remembered winner,
- * flaps, background re-probe), reconnect backoff, liveness, browser lifecycle. Messages live in {@link Session}.
+ * The wiring of the connection policy: timers, attempts, the session and the lifecycle channel. The
+ * decisions are pure functions beside it: which endpoint next (`route.ts`: race order, remembered
+ * winner, flaps, background re-probe) and when (`retry.ts`: backoff, suspension, offline, credentials
+ * refused). Messages live in {@link Session}.
  *
- * A round is one pass over the supported endpoints: it waits out the backoff delay, then
- * starts its first endpoint at once and the next one when the previous fails, or after
- * `fallbackDelayMs` if nothing has confirmed by then while the previous keeps trying. The first
- * attempt to confirm wins and ends the round.
+ * A round is one pass over the supported endpoints: it waits out the retry delay, then starts its
+ * first endpoint at once and the next one when the previous fails, or after `fallbackDelayMs` if
+ * nothing has confirmed by then while the previous keeps trying. The first attempt to confirm wins
+ * and ends the round.
+ *
+ * (Past 300 lines: rounds, the hand-over to a probe, liveness and the session share the state below;
+ * nothing here decides, it only applies what retry.ts and route.ts decided.)
  */
 export function createConnection(
   options: ResolvedOptions,
   lifecycle: Dispatcher,
   deliver: (name: string, args: readonly unknown[]) => unknown,
 ): Connection {
-  const { clock, backoff, endpoints, heartbeat: heartbeatOptions, fallbackMemory, minStableMs, reprobeAfterMs } = options;
+  const { clock, backoff, endpoints, heartbeat: heartbeatOptions, fallbackMemory, minStableMs, reprobeAfterMs, environment } = options;
   // Typed as possibly missing so that a remembered label (or none) can be looked up as it is.
   const labels: (string | undefined)[] = endpoints.map((endpoint) => endpoint.label);
   const report = <K extends keyof LifecycleEvents>(type: K, event: LifecycleEvents[K]) => void lifecycle.emit(type, [event]);
   const reportFallback = (from: number, to: number, reason: FallbackReason) => report('fallback', { from: labels[from]!, to: labels[to]!, reason });
-  const session = createSession(options, { deliver, report, sendFailed: (attempt, error) => attempt.fail(failure('send-failed', error)) });
+  // An upstream refused for its credentials (a POST answered 401/403) is a refusal like the stream's: asked again once, then final.
+  const session = createSession(options, { deliver, report, sendFailed: (attempt, error) => attempt.fail(failure('send-failed', error, error.code == 'unauthorized')) });
   // Without liveness (`heartbeat: false`) a suspicion never expires: an infinite grace.
   const heartbeat = createHeartbeat(clock, heartbeatOptions ? heartbeatOptions.timeoutMs : Infinity, (offline) =>
     current?.fail(
@@ -50,6 +59,7 @@ export function createConnection(
     ),
   );
   const memory = fallbackMemory ? createFallbackMemory(labels.join(' '), fallbackMemory, clock) : undefined;
+  const refreshable = refreshableCredentials(options);
   /** The attempts under way: those of the running round, or the current one and its probe. */
   let live = new Set<Attempt>();
   let state: ConnectionState = { status: 'idle' };
@@ -73,24 +83,17 @@ export function createConnection(
   let started = 0;
   /** The worst failure of the running round: a terminal one wins over the others. */
   let worst: Failure | undefined;
-  /**
-   * The background re-probe: while connected on a worse endpoint, the best supported one is tried again
-   * after `reprobeAfterMs`, the wait doubling (up to 32×) after each failed probe or flap. A probe that
-   * confirms takes the session over. At most one probe is under way.
-   */
-  let probe: Attempt | undefined;
-  let probeTimer: TimerHandle;
-  let probeDelayMs = reprobeAfterMs;
   /** Failed reconnect rounds since the last stable connection. */
   let failures = 0;
-  /** When the first failure of the current outage happened (bounds the backoff window). */
+  /** When the first failure of the current outage happened. */
   let failingSince = 0;
-  /**
-   * Flap detection: a connection that dies within `minStableMs` of confirming (early) twice in a row on
-   * the same endpoint is a flap of that endpoint (a proxy that accepts the upgrade, then kills it), and
-   * the next round starts with the next endpoint; once alone is a glitch (a drop, a restart). This is
-   * the endpoint of the last early loss not yet counted as a flap (-1: none).
-   */
+  /** Why the last round (or connection) failed: what the credential functions of the next attempts are told. */
+  let lastFailure: Failure | undefined;
+  /** Credentials were refused since the connection was last stable (the next refusal is final, even after a short-lived open). */
+  let denied = false;
+  /** The browser says it is offline: no round starts but the safety probe (or `online`). */
+  let offline = false;
+  /** See route.ts `afterLoss`. */
   let earlyLossOn = -1;
   /** An `open` was announced since `connect()`: the next one is a recovery. */
   let wasOpen = false;
@@ -103,14 +106,11 @@ export function createConnection(
     return state !== from;
   };
   const setOpen = (attempt: Attempt) => set({ status: 'open', endpoint: attempt.endpoint.label, transport: attempt.carrier }, 'confirmed');
-
-  /** The endpoints of a round, in the order to try: `first`, then the others in list order, supported ones only. */
-  const raceOrder = (first: number) => [first, ...supported.keys()].filter((index, position) => supported[index] && (position === 0 || index !== first));
-  /** Where a round starts: the remembered winner for this endpoint list, if fresh, else the first. */
-  const preferred = () => Math.max(0, labels.indexOf(memory?.get()));
+  const preferred = () => preferredStart(labels, memory?.get());
 
   const launch = (index: number) => {
-    const attempt = createAttempt(index, endpoints[index]!, session.cursor, options, hooks);
+    const context: AttemptContext = { attempt: failures, reason: lastFailure?.reason, error: lastFailure?.error, unauthorized: !!lastFailure && isDenied(lastFailure) };
+    const attempt = createAttempt(index, endpoints[index]!, session.cursor, options, hooks, context);
     live.add(attempt);
     return attempt;
   };
@@ -129,7 +129,7 @@ export function createConnection(
   const startRound = () => {
     timer = undefined;
     lastRoundAt = clock.now();
-    round = raceOrder(first);
+    round = raceOrder(first, supported);
     started = 0;
     worst = undefined;
     if (!round.length) terminate(connectionFailure('unsupported', 'no endpoint is supported here', {}, true));
@@ -156,42 +156,51 @@ export function createConnection(
     live = new Set(keep && [keep]);
   };
 
-  /** Plans a probe of the best supported endpoint while on a worse one, replacing any planned one. */
-  const planProbe = () => {
-    clock.clearTimeout(probeTimer);
-    const best = supported.indexOf(true);
-    const probed = current;
-    if (probed && probed.index > best && reprobeAfterMs < Infinity) {
-      probeTimer = clock.setTimeout(() => current === probed && (probe = launch(best)).open(), probeDelayMs);
-    }
-  };
-  /** A probe failed, or the connection flapped: wait twice as long next time. */
-  const backOffProbe = () => (probeDelayMs = Math.min(probeDelayMs * 2, reprobeAfterMs * 32));
+  const probe = createReprobe(clock, reprobeAfterMs, launch, (attempt) => attempt === current);
 
   /** The current connection is gone: nothing watches it, messages wait. */
   const drop = () => {
     current = undefined;
     heartbeat.stop();
-    clock.clearTimeout(probeTimer);
+    probe.cancel();
     session.attach(undefined);
   };
 
-  const retry = (reason: Failure, from: number) => {
-    if (++failures > backoff.maxAttempts) {
-      return terminate(connectionFailure('max-attempts', `gave up after ${backoff.maxAttempts} attempts`, { cause: reason.error }, true));
-    }
-    if (failures == 1) failingSince = clock.now();
-    const delayMs = backoffDelay(failures - 1, backoff, options.random, reason.retryAfterMs, clock.now() - failingSince);
-    set({ status: 'reconnecting', attempt: failures, delayMs, reason: reason.reason }, reason.reason);
-    report('reconnecting', { attempt: failures, delayMs, reason: reason.reason, error: reason.error });
+  /** Whether and when to try again after `reason` (retry.ts). */
+  const plan = (reason: Failure): RetryDecision =>
+    decideRetry(
+      { failure: reason, attempt: failures + 1, outageMs: failures ? clock.now() - failingSince : 0, offline, refreshable, deniedBefore: denied },
+      backoff,
+      options.random,
+      options.retryPolicy,
+    );
+  /** Waits as `decision` says, then starts a round from `from`. */
+  const wait = (reason: Failure, decision: Exclude<RetryDecision, { stop: Failure }>, from: number) => {
+    if (!failures++) failingSince = clock.now();
+    lastFailure = reason;
+    if (decision.refresh) denied = true;
+    const { delayMs, suspended } = decision;
+    const attempt = failures;
+    set({ status: suspended ? 'suspended' : 'reconnecting', attempt, delayMs, reason: reason.reason }, reason.reason);
+    report('reconnecting', { attempt, delayMs, reason: reason.reason, error: reason.error, offline: decision.offline });
     schedule(from, delayMs);
+  };
+  /** The browser went offline while a round waits: it now waits for `online`, or the safety probe (the same attempt, later). */
+  const waitForOnline = () => {
+    if (timer === undefined || round || (state.status != 'reconnecting' && state.status != 'suspended')) return;
+    const delayMs = offlineProbeDelay(backoff, options.random);
+    const { attempt, reason } = state;
+    set({ ...state, delayMs }, reason);
+    report('reconnecting', { attempt, delayMs, reason, error: lastFailure?.error, offline: true });
+    schedule(first, delayMs);
   };
 
   /** Applies a handshake: a session the server could not resume is a gap; its heartbeat is watched. */
   const handshake = (ready: ReadyInput) => {
     const { session: previous, lastSeq } = session.cursor;
     if (session.ready(ready)) report('gap', { session: previous, lastSeq });
-    if (heartbeatOptions) heartbeat.start(ready.heartbeatMs ?? heartbeatOptions.intervalMs);
+    // A heartbeat that is not a positive number (a broken server) falls back to the default.
+    if (heartbeatOptions) heartbeat.start(ready.heartbeatMs! > 0 ? ready.heartbeatMs! : heartbeatOptions.intervalMs);
   };
 
   /**
@@ -209,8 +218,13 @@ export function createConnection(
     current = attempt;
     memory?.set(attempt.endpoint.label);
     setOpen(attempt);
-    planProbe();
+    probe.plan(attempt, supported);
     if (ready) handshake(ready);
+    // A protocol without sessions (raw) cannot resume: after a lost connection messages may be missing,
+    // unless an SSE stream resumes from its Last-Event-ID.
+    else if (wasOpen && !previous && attempt.codec?.confirmOn == 'open' && !(attempt.endpoint.kind == 'sse' && session.cursor.lastEventId)) {
+      report('gap', { session: undefined, lastSeq: undefined });
+    }
     report('open', { endpoint: attempt.endpoint.label, transport: attempt.carrier, resumed: ready?.resumed ?? false, recovered: wasOpen });
     wasOpen = true;
     session.attach(attempt);
@@ -238,9 +252,10 @@ export function createConnection(
           heartbeat.stop();
           return session.attach(undefined);
         }
-        const closed = connectionFailure('server-closed', `server bye: ${input.code}: ${input.message}`, {}, !input.retry);
-        // Refused for every endpoint (a Socket.IO namespace's connect_error): the round ends now, no other endpoint asks again.
-        return input.final ? terminate(closed) : attempt.fail(closed);
+        const closed = byeFailure(input);
+        // Refused for every endpoint (a Socket.IO namespace's connect_error): the round ends now, no other
+        // endpoint asks again; unless it refused the credentials, which are asked for again first.
+        return input.final && !input.denied ? terminate(closed) : attempt.fail(closed);
       }
       if (attempt !== current) {
         // Not up yet: a transport counts as working from its first real frame on.
@@ -267,31 +282,30 @@ export function createConnection(
   /** The confirmed connection ended. */
   const lost = (index: number, reason: Failure) => {
     drop();
-    const upFor = clock.now() - confirmedAt;
-    // A stream the server ended cleanly (a CFML request timeout) is routine, as for a native EventSource:
-    // reconnect from the first attempt, after its `retry:`, no flap. Unless the server ends streams at
-    // once and asks for no wait: that would be a reconnect loop, so it counts as a failure.
-    const clean = reason.reason === 'ended' && upFor + (reason.retryAfterMs ?? 0) >= minStableMs;
-    if (clean || upFor >= backoff.stableAfterMs) failures = 0;
-    if (reason.terminal) return terminate(reason);
+    const loss = afterLoss({ index, upForMs: clock.now() - confirmedAt, failure: reason, earlyLossOn, supported, minStableMs, stableAfterMs: backoff.stableAfterMs });
+    // A stable connection starts the count again, and proved its credentials (a refusal after it is a first one).
+    if (loss.resetAttempts) {
+      failures = 0;
+      denied = false;
+    }
+    const decision = plan(reason);
+    if (decision.stop) return terminate(decision.stop);
     report('close', { reason: reason.reason, error: reason.error, terminal: false });
-    const early = !clean && upFor < minStableMs;
-    if (early) backOffProbe();
-    const flapped = early && earlyLossOn === index;
-    earlyLossOn = early && !flapped ? index : -1;
-    const next = flapped ? raceOrder((index + 1) % endpoints.length)[0] : undefined;
+    if (loss.early) probe.backOff();
+    earlyLossOn = loss.earlyLossOn;
+    const next = loss.startWith;
     if (next !== undefined && next !== index) reportFallback(index, next, reason.reason);
-    retry(reason, next ?? preferred());
+    wait(reason, decision, next ?? preferred());
   };
 
   const failed = (attempt: Attempt, reason: Failure) => {
     if (!live.delete(attempt)) return;
     // The current attempt failed, or it was handed over and the last hope (its probe) failed.
     if (current && !live.has(current) && (attempt === current || !live.size)) return lost(current.index, reason);
-    if (attempt === probe) {
+    if (attempt === probe.attempt) {
       if (current) {
-        backOffProbe();
-        return planProbe();
+        probe.backOff();
+        return probe.plan(current, supported);
       }
     } else if (round) {
       // An attempt of the round failed: remember why and move on to the next endpoint at once.
@@ -302,8 +316,9 @@ export function createConnection(
     if (!current && round && !live.size) {
       const last = worst ?? reason;
       round = undefined;
-      if (last.terminal) terminate(last);
-      else retry(last, preferred());
+      const decision = plan(last);
+      if (decision.stop) terminate(decision.stop);
+      else wait(last, decision, preferred());
     }
   };
 
@@ -338,14 +353,19 @@ export function createConnection(
     },
     session,
     connect() {
-      if (state.status === 'reconnecting') return hurry();
+      if (state.status == 'reconnecting' || state.status == 'suspended') return hurry();
       if (!set({ status: 'connecting' }, 'connect')) return;
       failures = 0;
       earlyLossOn = -1;
-      wasOpen = false;
-      probeDelayMs = reprobeAfterMs;
+      wasOpen = denied = false;
+      lastFailure = undefined;
+      probe.reset();
       supported = endpoints.map((endpoint) => endpoint.isSupported(options.platform));
-      unsubscribe = reactToEnvironment(options.environment, clock, options.retryOnVisibleAfterHiddenMs, heartbeat, hurry);
+      offline = environment.online?.() === false;
+      unsubscribe = reactToEnvironment(environment, clock, options.retryOnVisibleAfterHiddenMs, heartbeat, hurry, (online) => {
+        offline = !online;
+        if (offline) waitForOnline();
+      });
       schedule(preferred(), 0);
     },
     close: () => terminate({ reason: 'user', error: undefined, terminal: true }),

@@ -1,8 +1,28 @@
+import type { UnisocketError } from './errors.js';
+import type { DisconnectReason } from './state.js';
 import type { Protocol } from '../protocols/protocol.js';
 import type { Platform, Transport, TransportKind, TransportOpenContext } from '../transports/transport.js';
 
-/** A value, or a (possibly async) function evaluated on every connection attempt (fresh tokens). */
-export type ValueSource<T> = T | (() => T | Promise<T>);
+/** What a value source function is told about the attempt it is asked for. */
+export interface AttemptContext {
+  /** Failed reconnect attempts so far in this outage (0: the first attempt after `connect()`, or after a stable connection). */
+  readonly attempt: number;
+  /** Why the last attempt (or the connection) ended; undefined for the first. */
+  readonly reason: DisconnectReason | undefined;
+  readonly error: UnisocketError | undefined;
+  /** The server refused the last credentials (HTTP 401/403, close code 1008/4401/4403): return fresh ones, not a cached token. */
+  readonly unauthorized: boolean;
+}
+
+/** The context of a first attempt (nothing failed yet). */
+export const FIRST_ATTEMPT: AttemptContext = { attempt: 0, reason: undefined, error: undefined, unauthorized: false };
+
+/**
+ * A value, or a (possibly async) function evaluated on every connection attempt (fresh tokens). It is
+ * told why it is asked again: after `unauthorized` the client tries once more with what it returns,
+ * and gives up only if that is refused too.
+ */
+export type ValueSource<T> = T | ((context: AttemptContext) => T | Promise<T>);
 
 /** One way to reach a server: a transport kind, a URL and a protocol. Clients take an ordered list. */
 export interface Endpoint {

@@ -8,6 +8,8 @@ export type EnvironmentEvent = 'online' | 'offline' | 'visible' | 'hidden' | 'pa
 export interface Environment {
   /** Starts listening; returns the function that stops. */
   subscribe(listener: (event: EnvironmentEvent) => void): () => void;
+  /** Whether the browser says it is online now (`navigator.onLine`); without it, online is assumed until `offline`. */
+  online?(): boolean;
 }
 
 interface EventTargetLike {
@@ -30,4 +32,5 @@ export const browserEnvironment: Environment = {
     on(doc, 'visibilitychange', () => listener(doc?.visibilityState === 'hidden' ? 'hidden' : 'visible'));
     return () => subscription.abort();
   },
+  online: () => (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine !== false,
 };

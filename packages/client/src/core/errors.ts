@@ -23,7 +23,8 @@ export type UnisocketErrorCode =
   | 'closed'
   | 'outbox-full'
   | 'too-large'
-  | 'send-failed';
+  | 'send-failed'
+  | 'unserializable';
 
 interface ErrorContext {
   /** The URL involved, when there is one. */

@@ -20,8 +20,11 @@ export interface LifecycleEvents {
     /** This open follows a lost connection (false for the first open after `connect()`). */
     recovered: boolean;
   };
-  /** A reconnect is scheduled: attempt number `attempt` (1-based) after `delayMs`. */
-  reconnecting: { attempt: number; delayMs: number; reason: DisconnectReason; error: UnisocketError | undefined };
+  /**
+   * A reconnect is scheduled: attempt number `attempt` (1-based) after `delayMs`. `offline`: the browser
+   * says it is offline, so the attempt waits for `online` (it starts at once then); `delayMs` is the safety probe's.
+   */
+  reconnecting: { attempt: number; delayMs: number; reason: DisconnectReason; error: UnisocketError | undefined; offline: boolean };
   /** Another endpoint is being tried (`fallback-delay`: the previous one is still trying), or the better one took over (`upgrade`). */
   fallback: { from: string; to: string; reason: FallbackReason };
   /** A non-fatal problem: a bad frame, a failed upstream send, messages dropped from a full outbox (`dropped`). */
@@ -32,7 +35,10 @@ export interface LifecycleEvents {
   outbox: { size: number; bytes: number };
   /** The server's heartbeat arrived. */
   heartbeat: { at: number };
-  /** The server could not resume the session: messages may have been missed; a new session started. */
+  /**
+   * Messages may have been missed: the server could not resume the session (a new one started), or a
+   * protocol without sessions (raw) connected again (an SSE stream with a Last-Event-ID excepted: it resumes).
+   */
   gap: { session: string | undefined; lastSeq: number | string | undefined };
 }
 

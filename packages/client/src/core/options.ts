@@ -6,12 +6,19 @@ import type { FallbackMemoryOptions } from './fallback-memory.js';
 import type { HeartbeatOptions, ResolvedHeartbeat } from './heartbeat.js';
 import type { OutboxOptions, ResolvedOutbox } from './outbox.js';
 import type { Logger } from '../logging/logger.js';
+import type { RetryPolicy } from './retry.js';
 import type { Platform } from '../transports/transport.js';
 
 /** Connection policy: everything but the endpoints. Every option is optional; defaults are listed. */
 export interface PolicyOptions {
   /** Reconnect delays and limits. */
   backoff?: BackoffOptions;
+  /**
+   * Decides each reconnect delay (or `false` to give up) from the attempt, the reason and the time
+   * since the outage began; told what the built-in backoff would wait. The floors still hold
+   * (`minDelayMs`, a server's `Retry-After`, waiting for `online`). @default the built-in backoff
+   */
+  retryPolicy?: RetryPolicy;
   /** An attempt that has not confirmed (first real frame) after this long is abandoned, in ms. @default 10000 */
   connectTimeoutMs?: number;
   /**
@@ -70,6 +77,7 @@ export interface ClientOptions extends PolicyOptions {
 export interface ResolvedOptions {
   endpoints: readonly Endpoint[];
   backoff: ResolvedBackoff;
+  retryPolicy: RetryPolicy | undefined;
   connectTimeoutMs: number;
   fallbackDelayMs: number;
   minStableMs: number;
@@ -123,13 +131,16 @@ function number(fallback: number, bounds = '>= 0'): Rule {
 const OPTIONS = {
   backoff: {
     initialDelayMs: number(100),
-    factor: number(1.25, '>= 1'),
+    windowMs: number(500),
     maxDelayMs: number(5000),
     minDelayMs: number(50, '> 0'),
-    jitter: number(1, '>= 0 and <= 1'),
+    jitter: number(0.5, '>= 0 and <= 1'),
     maxAttempts: number(Infinity, '>= 1 (or Infinity)'),
     stableAfterMs: number(5000),
+    suspendAfterMs: number(120_000, '>= 0 (or Infinity)'),
+    suspendedDelayMs: number(30_000),
   },
+  retryPolicy: ['a function', isFunction] as Rule,
   connectTimeoutMs: number(10_000, '>= 1'),
   fallbackDelayMs: number(1000),
   minStableMs: number(1500),

@@ -48,24 +48,33 @@ export function estimateBytes(name: string, args: readonly unknown[], raw: boole
 }
 
 /**
- * Messages in order. The first `sentCount` were handed to the current transport and wait for the
- * server to confirm them (envelope `rcid`), or for the send to resolve (raw); the rest wait to be
- * sent. The limits apply to what waits: what piles up while disconnected.
+ * Messages in order. Those handed to the current transport wait for the server to confirm them
+ * (envelope `rcid`, a Socket.IO ack), or for the send to resolve (raw); the rest wait to be sent.
+ * The limits apply to what waits: what piles up while disconnected. Every operation but `take`,
+ * `requeue` and `renumber` (once per batch or connection) costs the same however many messages wait
+ * for acks: no scan, no shift of the list per confirmation.
  */
 export interface Outbox {
   /** Messages waiting to be sent. */
   readonly size: number;
   /** Their estimated bytes. */
   readonly bytes: number;
+  /** The cid the next entry numbered in this session gets. */
+  readonly nextCid: number;
   /** Adds `entry`; returns the entries dropped to make room, or throws `outbox-full`. */
   push(entry: OutboxEntry): OutboxEntry[];
   /** Takes every waiting entry, in order, and keeps it as sent. */
   take(): OutboxEntry[];
+  /** Gives a sent entry without a cid the next one ({@link nextCid}) and returns it: cids follow the send order. */
+  number(entry: OutboxEntry): number;
   /** A new transport: everything sent but unconfirmed goes out again, first. */
   requeue(): void;
-  /** Removes entries with `cid <= cid` (the server has processed them), sent or waiting to go out again; none without `cid`. */
+  /**
+   * Removes entries with `cid <= cid`, sent or waiting to go out again; none without `cid`. For
+   * servers that process cids in order (the envelope: `rcid`, an ack confirms all before it).
+   */
   confirm(cid: number | undefined): void;
-  /** Removes the entry with this `cid` only: its answer says nothing of the others (Socket.IO answers in any order). */
+  /** Removes the entry with exactly this cid, if there is one: for acks that come in any order (Socket.IO). O(log n). */
   confirmOne(cid: number): void;
   /**
    * Removes these entries, sent or put back to wait (raw protocol: done once the transport took them;
@@ -80,82 +89,181 @@ export interface Outbox {
   clear(): void;
 }
 
+/** What a push that drops nothing returns (shared: a push on an open connection allocates no list). */
+const NOTHING: OutboxEntry[] = [];
+
+/** An entry as the outbox keeps it: with its slot. */
+type Queued = OutboxEntry & { slot?: number };
+
 export function createOutbox({ maxMessages, maxBytes, overflow }: ResolvedOutbox): Outbox {
-  // One list rather than a sent and a waiting one: a requeue puts the sent entries back first, so
-  // they always come before those that wait, and a requeue is just forgetting where the line is.
-  const entries: OutboxEntry[] = [];
-  let sentCount = 0;
+  // One list in send order rather than a sent and a waiting one: a requeue puts the sent entries back
+  // first, so they always come before those that wait, and a requeue is just moving where the line is.
+  // A removed entry leaves a hole (each entry knows its slot, so removing one anywhere costs the same);
+  // the list drops its leading holes as the head moves and is compacted once half of it is holes.
+  let slots: (Queued | undefined)[] = [];
+  /** The first slot that may hold an entry. */
+  let head = 0;
+  /** Slots before this one were sent. */
+  let sentEnd = 0;
+  /** Holes at or after `head`. */
+  let holes = 0;
+  let waiting = 0;
   // The bytes of what waits, kept as entries come and go: a push must not walk the waiting list
   // (a large maxMessages would make filling it quadratic). Recounted when sent entries wait again.
   let waitingBytes = 0;
+  let nextCid = 1;
+  /**
+   * Beside each slot, the cid it holds (Infinity while not numbered), never decreasing from the head:
+   * a hole left behind a numbered entry takes a key just below its cid. `confirmOne` finds a cid by
+   * halving, with no index to keep up per message.
+   */
+  let keys: number[] = [];
+
   const recount = () => {
-    waitingBytes = 0;
-    for (let index = sentCount; index < entries.length; index++) waitingBytes += entries[index]!.bytes;
+    waiting = waitingBytes = 0;
+    for (let index = sentEnd; index < slots.length; index++) {
+      const entry = slots[index];
+      if (entry) {
+        waiting++;
+        waitingBytes += entry.bytes;
+      }
+    }
   };
-  /** Removes `entry` if it is at `from` or later; false when it is not. */
-  const remove = (entry: OutboxEntry, from = 0) => {
-    const index = entries.indexOf(entry);
-    if (index < from) return false;
-    if (index < sentCount) sentCount--;
-    else waitingBytes -= entry.bytes;
-    entries.splice(index, 1);
+  /** Removes `entry` if it is in the outbox. */
+  const remove = (entry: Queued): boolean => {
+    const slot = entry.slot!;
+    if (slots[slot] !== entry) return false;
+    slots[slot] = undefined;
+    holes++;
+    if (slot >= sentEnd) {
+      waiting--;
+      waitingBytes -= entry.bytes;
+    }
+    while (head < slots.length && !slots[head]) {
+      head++;
+      holes--;
+    }
+    if (head == slots.length) {
+      slots = [];
+      keys = [];
+      head = sentEnd = holes = 0;
+    } else if (head + holes > 64 && 2 * (head + holes) > slots.length) {
+      // Half the list is holes: rebuild it from what is left (paid for by the removals that made the holes).
+      const kept: Queued[] = [];
+      let sent = 0;
+      for (let index = head; index < slots.length; index++) {
+        const left = slots[index];
+        if (!left) continue;
+        if (index < sentEnd) sent++;
+        left.slot = kept.push(left) - 1;
+      }
+      slots = kept;
+      keys = kept.map((left) => left.cid ?? Infinity);
+      head = holes = 0;
+      sentEnd = sent;
+    }
+    sentEnd = Math.max(sentEnd, head);
     return true;
   };
+
   const outbox: Outbox = {
     get size() {
-      return entries.length - sentCount;
+      return waiting;
     },
     get bytes() {
       return waitingBytes;
     },
+    get nextCid() {
+      return nextCid;
+    },
     push(entry) {
-      const waiting = entries.length - sentCount;
       let total = waitingBytes + entry.bytes;
+      // The common case, room to spare: no bookkeeping of what to drop.
+      if (waiting < maxMessages && total <= maxBytes) {
+        (entry as Queued).slot = slots.push(entry) - 1;
+        keys.push(Infinity);
+        waiting++;
+        waitingBytes = total;
+        return NOTHING;
+      }
       let dropping = 0;
       const full = () => waiting - dropping >= maxMessages || total > maxBytes;
       if (full() && (overflow == 'reject-new' || entry.bytes > maxBytes)) {
         throw new RequestError('outbox-full', `the outbox is full (${waiting} messages, ${waitingBytes} bytes)`);
       }
-      while (full()) total -= entries[sentCount + dropping++]!.bytes;
-      entries.push(entry);
-      waitingBytes = total;
-      return entries.splice(sentCount, dropping);
+      const dropped: OutboxEntry[] = [];
+      for (let index = sentEnd; full(); index++) {
+        const old = slots[index];
+        if (!old) continue;
+        total -= old.bytes;
+        dropping++;
+        dropped.push(old);
+      }
+      for (const old of dropped) remove(old);
+      (entry as Queued).slot = slots.push(entry) - 1;
+      keys.push(Infinity);
+      waiting++;
+      waitingBytes += entry.bytes;
+      return dropped;
     },
     take() {
-      const taken = entries.slice(sentCount);
-      sentCount = entries.length;
-      waitingBytes = 0;
+      const taken: OutboxEntry[] = [];
+      for (let index = sentEnd; index < slots.length; index++) {
+        const entry = slots[index];
+        if (entry) taken.push(entry);
+      }
+      sentEnd = slots.length;
+      waiting = waitingBytes = 0;
       return taken;
     },
+    number(entry) {
+      const cid = (entry.cid = nextCid++);
+      if (outbox.has(entry)) {
+        let slot = (entry as Queued).slot!;
+        keys[slot] = cid;
+        // Holes not numbered before it (entries that left unsent) keep the keys in order.
+        while (--slot >= head && keys[slot] == Infinity) keys[slot] = cid - 0.5;
+      }
+      return cid;
+    },
     requeue() {
-      sentCount = 0;
+      sentEnd = head;
       recount();
     },
     // Cids are given in send order and entries keep it, so the entries a confirmation removes come
-    // first: found without scanning the rest, removed in place (no copy of the list per ack).
+    // first: found at the head without scanning the rest.
     confirm(cid) {
-      let count = 0;
-      while ((entries[count]?.cid ?? Infinity) <= (cid ?? 0)) count++;
-      for (let index = sentCount; index < count; index++) waitingBytes -= entries[index]!.bytes;
-      entries.splice(0, count);
-      sentCount = Math.max(sentCount - count, 0);
+      for (let entry = slots[head]; entry && entry.cid !== undefined && entry.cid <= (cid ?? 0); entry = slots[head]) remove(entry);
     },
     confirmOne(cid) {
-      const entry = entries.find((candidate) => candidate.cid === cid);
-      if (entry) remove(entry);
+      // The first slot whose key is not below `cid`.
+      let [low, high] = [head, slots.length];
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (keys[middle]! < cid) low = middle + 1;
+        else high = middle;
+      }
+      const entry = slots[low];
+      if (entry?.cid === cid) remove(entry);
     },
     settle(list) {
       for (const entry of list) remove(entry);
     },
-    cancel: (entry) => remove(entry, sentCount),
-    has: (entry) => entries.includes(entry),
+    cancel: (entry) => (entry as Queued).slot! >= sentEnd && remove(entry),
+    has: (entry) => slots[(entry as Queued).slot!] === entry,
     renumber() {
-      sentCount = 0;
-      for (const entry of entries) entry.cid = undefined;
-      recount();
+      nextCid = 1;
+      for (let index = head; index < slots.length; index++) {
+        const entry = slots[index];
+        if (entry) entry.cid = undefined;
+        keys[index] = Infinity;
+      }
+      outbox.requeue();
     },
     clear() {
-      entries.length = sentCount = waitingBytes = 0;
+      slots = [];
+      keys = [];
+      head = sentEnd = holes = waiting = waitingBytes = 0;
     },
   };
   return outbox;

@@ -12,8 +12,8 @@ export interface ScopedEmitter<Out extends EventsMap> {
   withSignal(signal: AbortSignal): ScopedEmitter<Out>;
   /**
    * Emits `event` and resolves with the server's ack: the first ack argument, typed as the return
-   * type of `Out[event]`. Rejects with `RequestError` `ack-timeout`, `aborted`, `closed` or
-   * `outbox-full`, `ProtocolError('server-error')` when the server answers with an error, and
+   * type of `Out[event]`. Rejects with `RequestError` `ack-timeout`, `aborted`, `closed`,
+   * `outbox-full` or `unserializable` (at once: arguments the protocol cannot encode), `ProtocolError('server-error')` when the server answers with an error, and
    * `UnisocketError('unsupported')` on a protocol without acks (`raw`). An aborted or timed-out
    * request that has not left yet is taken out of the outbox.
    */

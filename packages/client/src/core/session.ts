@@ -17,23 +17,32 @@ export interface SessionHooks {
 
 export type ReadyInput = Extract<ProtocolInput, { type: 'ready' }>;
 
+/** A batch sent in one `send()` is its own last. */
+const LAST = () => true;
+
+/** Arguments the protocol cannot encode (a BigInt, a cycle, a throwing `toJSON`). */
+const unencodable = (what: string, cause: unknown) => new RequestError('unserializable', `cannot encode ${what}: ${cause}`, { cause });
+
 /**
  * What survives reconnects: the resume cursor, the outbox and the pending acks. The Connection
  * attaches the current transport's attempt; messages flow only through that one.
+ *
+ * (Past 300 lines: the outbox, the pending requests with their one deadline timer, and the send
+ * serialisation of request carriers share the same state; what a message costs is kept in one place.)
  */
 export interface Session {
   /** Where a resumed session continues from (replaced on a new session). */
   cursor: ResumeCursor;
   /**
    * Queues a message and sends it if connected; `volatile`: only if it can go out now, else it is
-   * dropped (false). Throws `outbox-full`, or `too-large` when it was to go out now.
+   * dropped (false). Throws `outbox-full`, `unserializable`, or `too-large` when it was to go out now.
    */
   enqueue(name: string, args: readonly unknown[], raw: boolean, volatile?: boolean): boolean;
   /** `emitWithAck`: queues the event and waits for its ack. Throws `outbox-full`. */
   request(name: string, args: readonly unknown[], timeoutMs: number, signal: AbortSignal | undefined): Promise<unknown>;
   /** Makes `attempt` the one messages go through (or none); what was sent but not confirmed goes out again. */
   attach(attempt: Attempt | undefined): void;
-  /** A handshake finished. Returns true when a resume was asked for and refused (a gap). */
+  /** A handshake finished. Returns true when it follows another one and did not resume it (a gap). */
   ready(input: ReadyInput): boolean;
   /** Handles one input of the attached attempt; returns a `sequence-gap` error when frames were skipped. */
   receive(attempt: Attempt, input: ProtocolInput): ProtocolError | undefined;
@@ -51,19 +60,24 @@ interface PendingRequest {
   /** When it times out, on the clock (Infinity: never). */
   deadline: number;
   timeoutMs: number;
-  /** Rejects with `error`, or resolves with `value`; stops listening to the abort signal. */
-  finish(error: Error | undefined, value: unknown): void;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  /** With a signal: the listener to remove once settled. No closure per request without one (thousands may wait). */
+  abort?: () => void;
+  signal?: AbortSignal;
 }
 
 export function createSession(options: ResolvedOptions, hooks: SessionHooks): Session {
   const { report, deliver } = hooks;
   const { clock } = options;
   const outbox = createOutbox(options.outbox);
-  let reported = '0 0';
-  /** Reports the outbox when what waits changed (a message sent at once changes nothing). */
+  let [reportedSize, reportedBytes] = [0, 0];
+  /** Reports the outbox when what waits changed (a message sent at once changes nothing, and costs no allocation). */
   const changed = () => {
     const { size, bytes } = outbox;
-    if (reported != (reported = `${size} ${bytes}`)) report('outbox', { size, bytes });
+    if (size == reportedSize && bytes == reportedBytes) return;
+    [reportedSize, reportedBytes] = [size, bytes];
+    report('outbox', { size, bytes });
   };
   const reportError = (error: UnisocketError) => report('error', { error });
   const sendOrReport = (attempt: Attempt, frames: readonly OutboundFrame[]) => attempt.send(frames).catch(reportError);
@@ -99,7 +113,9 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     requests.delete(entry);
     // Cids are unique in a session and forgotten when it ends: this one can only be the entry's.
     byCid.delete(entry.cid!);
-    request.finish(error, value);
+    request.signal?.removeEventListener('abort', request.abort!);
+    if (error) request.reject(error);
+    else request.resolve(value);
   };
   /** A timeout or an abort: the message is dropped too if it has not left yet. */
   const giveUp = (entry: OutboxEntry, error: RequestError) => {
@@ -118,16 +134,23 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
   };
 
   let attached: Attempt | undefined;
+  /** A handshake happened since the session began (`connect()`): the next one must resume it. */
+  let hadSession = false;
   /** The attempt with a send in flight: sends are serialised so `cid`s reach the server in order. */
   let busy: Attempt | undefined;
-  let nextCid = 1;
   let lastLocalId = 0;
 
   /** Whether a message would go out at once: connected, nothing in flight on a request carrier, nothing waiting. */
   const sendsNow = () => attached?.codec && !busy && !outbox.size;
-  /** Queues a message; the size is estimated only if it has to wait. */
+  /** Queues a message; the size is estimated only if it has to wait (which also finds arguments that cannot be encoded). */
   const queue = (name: string, args: readonly unknown[], wantsAck: boolean, raw: boolean) => {
-    const entry: OutboxEntry = { localId: ++lastLocalId, name, args, wantsAck, raw, bytes: sendsNow() ? 0 : estimateBytes(name, args, raw) };
+    let bytes = 0;
+    try {
+      if (!sendsNow()) bytes = estimateBytes(name, args, raw);
+    } catch (cause) {
+      throw unencodable(`"${name}"`, cause);
+    }
+    const entry: OutboxEntry = { localId: ++lastLocalId, name, args, wantsAck, raw, bytes };
     const dropped = outbox.push(entry);
     if (dropped.length) {
       const error = new RequestError('outbox-full', `the outbox is full: dropped the ${dropped.length} oldest messages`);
@@ -137,28 +160,30 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     return entry;
   };
 
-  /** The entry `enqueue` is adding now, and the error it throws when the server would refuse it. */
+  /** The entry `enqueue` is adding now, and the error it throws when it cannot go out (the others are sent meanwhile). */
   let adding: OutboxEntry | undefined;
   let refused: RequestError | undefined;
   /**
-   * A message larger than the server announced it takes fails alone, before it leaves (sent, it would
-   * make the server close the connection, and again after every reconnect): `emitWithAck` rejects, an
-   * `emit` throws when it was about to go out at once, else it is reported as dropped.
+   * A message that cannot go out fails alone, before it leaves: arguments the protocol cannot encode
+   * (`unserializable`), or larger than the server announced it takes (`too-large`: sent, it would make
+   * the server close the connection, again after every reconnect). `emitWithAck` rejects, an `emit`
+   * throws when it was about to go out at once, else it is reported as dropped.
    */
-  const tooLarge = (entry: OutboxEntry) => {
+  const refuse = (entry: OutboxEntry, error: RequestError) => {
     outbox.settle([entry]);
-    const error = new RequestError('too-large', `"${entry.name}" is larger than the server takes`);
     if (requests.has(entry)) settle(entry, error);
     else if (entry == adding) refused = error;
     else report('error', { error, dropped: [entry] });
   };
 
+  /** Sends what waits, in order. */
   const flush = () => {
     const attempt = attached;
     const codec = attempt?.codec;
     if (!codec || busy) return changed();
     const { supportsAcks, acksOnly } = codec;
     const frames: OutboundFrame[] = [];
+    /** Without acks (raw): the entry of each frame, done once the transport took it. */
     const done: OutboxEntry[] = [];
     for (const entry of outbox.take()) {
       const { name, args, wantsAck, raw } = entry;
@@ -167,35 +192,73 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
         settle(entry, new UnisocketError('unsupported', 'this protocol has no acks: use emit()'));
         continue;
       }
-      if (supportsAcks) {
-        entry.cid ??= nextCid++;
-        if (requests.has(entry)) byCid.set(entry.cid, entry);
-      }
-      const frame = raw && !supportsAcks ? codec.encodeMessage(args[0] as OutboundFrame) : codec.encodeEvent(name, args, entry.cid ?? 0, wantsAck);
-      if (!attempt.fits(frame)) {
-        tooLarge(entry);
+      // The cid is taken only once the frame is made: an entry that cannot be encoded leaves no hole in the numbering.
+      const cid = supportsAcks ? (entry.cid ?? outbox.nextCid) : 0;
+      let frame: OutboundFrame;
+      try {
+        frame = raw && !supportsAcks ? codec.encodeMessage(args[0] as OutboundFrame) : codec.encodeEvent(name, args, cid, wantsAck);
+      } catch (cause) {
+        refuse(entry, unencodable(`"${name}"`, cause));
         continue;
+      }
+      if (!attempt.fits(frame)) {
+        refuse(entry, new RequestError('too-large', `"${name}" is larger than the server takes`));
+        continue;
+      }
+      if (supportsAcks) {
+        if (entry.cid === undefined) outbox.number(entry);
+        if (requests.has(entry)) byCid.set(cid, entry);
       }
       // Its size, should it have to wait again (sent, then the connection lost before the server confirmed it).
       entry.bytes ||= sizeOf(frame);
       frames.push(frame);
-      // Without an ack asked from an acks-only server, a message goes at most once: done now, never sent again
-      // (not even when this send fails). Without acks (raw), a message is done once the transport took it.
+      // Without an ack asked from an acks-only server (Socket.IO), a message goes at most once: done now, never
+      // sent again (not even when this send fails). Without acks (raw), a message is done once the transport took it.
       if (acksOnly && !wantsAck) outbox.settle([entry]);
       if (!supportsAcks) done.push(entry);
     }
     changed();
-    if (!frames.length) return;
-    // A WebSocket puts frames on the wire in order inside send(): no need to wait for it, so a burst
-    // of emits on an open socket never piles up in the outbox. That holds for the carrier in use (an
-    // Engine.IO session upgraded in place keeps its sends in order itself). Request-based carriers
-    // (SSE POST, polling) are serialised, one batch per request.
+    if (frames.length) send(attempt, codec, frames, done);
+  };
+
+  /**
+   * Hands a batch to the transport; what is done once the transport took it leaves the outbox then.
+   * A WebSocket puts frames on the wire in order inside send(): no need to wait for it, so a burst of
+   * emits on an open socket never piles up in the outbox. That holds for the carrier in use (an
+   * Engine.IO session upgraded in place keeps its sends in order itself). Request-based carriers (SSE
+   * POST, polling) are serialised, one batch per request; over SSE without a protocol batch each frame
+   * is a POST of its own, and each is settled as its POST is answered (a batch cut by a lost
+   * connection then sends again only what the server did not confirm, not the whole batch).
+   */
+  const send = (attempt: Attempt, codec: NonNullable<Attempt['codec']>, frames: OutboundFrame[], done: OutboxEntry[]) => {
     const onSocket = attempt.carrier == 'websocket';
+    // The hot path (acked events on a WebSocket): nothing to settle when the send resolves, only a failure to handle.
+    if (onSocket && !done.length) return void attempt.send(frames).catch(socketFailed(attempt));
     if (!onSocket) busy = attempt;
-    attempt.send(frames.length > 1 && codec.batch && !onSocket ? [codec.batch(frames)] : frames).then(
+    if (attempt.carrier != 'sse' || codec.batch) return transmit(attempt, onSocket, frames.length > 1 && codec.batch && !onSocket ? [codec.batch(frames)] : frames, done, LAST);
+    let left = frames.length;
+    // `done` is empty, or holds the entry of each frame (raw).
+    frames.forEach((frame, index) => transmit(attempt, onSocket, [frame], done.slice(index, index + 1), () => !--left));
+  };
+  /** What a failed WebSocket send does, one handler per attempt (not a closure per message). */
+  let failedOn: Attempt | undefined;
+  let onSocketFailure: (error: UnisocketError) => void = () => undefined;
+  const socketFailed = (attempt: Attempt) => {
+    if (failedOn != attempt) {
+      failedOn = attempt;
+      onSocketFailure = (error) => {
+        reportError(error);
+        hooks.sendFailed(attempt, error);
+      };
+    }
+    return onSocketFailure;
+  };
+  /** One `send()` of the transport; `last()` says whether it was the batch's last, after which the next batch may go. */
+  const transmit = (attempt: Attempt, onSocket: boolean, frames: OutboundFrame[], settled: OutboxEntry[], last: () => boolean) =>
+    attempt.send(frames).then(
       () => {
-        outbox.settle(done);
-        if (!onSocket && busy == attempt) {
+        outbox.settle(settled);
+        if (last() && !onSocket && busy == attempt) {
           busy = undefined;
           flush();
         }
@@ -208,7 +271,6 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
         }
       },
     );
-  };
 
   const session: Session = {
     cursor: {},
@@ -227,18 +289,14 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
       const entry = queue(name, args, true, false);
       const answer = new Promise((resolve, reject) => {
         const deadline = clock.now() + timeoutMs;
-        const abort = () => giveUp(entry, new RequestError('aborted', `"${name}" was aborted`, { cause: signal?.reason }));
-        requests.set(entry, {
-          deadline,
-          timeoutMs,
-          finish(error, value) {
-            signal?.removeEventListener('abort', abort);
-            if (error) reject(error);
-            else resolve(value);
-          },
-        });
-        if (signal?.aborted) return abort();
-        signal?.addEventListener('abort', abort);
+        const request: PendingRequest = { deadline, timeoutMs, resolve, reject };
+        requests.set(entry, request);
+        if (signal) {
+          const abort = (request.abort = () => giveUp(entry, new RequestError('aborted', `"${name}" was aborted`, { cause: signal.reason })));
+          request.signal = signal;
+          if (signal.aborted) return abort();
+          signal.addEventListener('abort', abort);
+        }
         arm(deadline);
       });
       flush();
@@ -253,14 +311,16 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
       if (!attempt) changed();
     },
     ready(input) {
-      const asked = session.cursor.session !== undefined;
+      // A session after another one continues it, or messages may be missing: with a session id the
+      // client asked to resume it; without (Socket.IO without connection state recovery) it could not.
+      const asked = hadSession;
+      hadSession = true;
       if (input.resumed) {
         outbox.confirm(input.confirmedCid);
       } else {
         // A new session: the server knows none of our ids. Unconfirmed messages are numbered again
         // from 1; answers to messages the old session processed can no longer come.
         session.cursor = { lastSeq: 0 };
-        nextCid = 1;
         outbox.renumber();
         endSession(new RequestError('closed', 'the session ended before the answer arrived'), outbox.has);
       }
@@ -283,7 +343,13 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
           const { ackId } = input;
           if (ackId !== undefined) {
             void Promise.resolve(result).then((value) => {
-              const frame = attempt.codec?.encodeAckReply(ackId, value === undefined ? [] : [value]);
+              let frame: OutboundFrame | undefined;
+              try {
+                frame = attempt.codec?.encodeAckReply(ackId, value === undefined ? [] : [value]);
+              } catch (cause) {
+                // The listener answered what cannot be encoded: reported, and the server gets no answer.
+                return reportError(unencodable(`the answer to "${input.name}"`, cause));
+              }
               if (frame !== undefined && attached == attempt) sendOrReport(attempt, [frame]);
             });
           }
@@ -294,8 +360,8 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
           break;
         case 'ack': {
           const { cid, error } = input;
-          // The envelope server processes cids in order: an answer to `cid` confirms every cid up to it.
-          // An acks-only server (Socket.IO) answers each when its handler is done: that one only.
+          // An envelope server processes cids in order: an answer to `cid` confirms every cid up to it.
+          // An acks-only server (Socket.IO) answers in any order, and only what asked for an answer.
           if (attempt.codec?.acksOnly) outbox.confirmOne(cid);
           else outbox.confirm(cid);
           const entry = byCid.get(cid);
@@ -317,6 +383,7 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     flush,
     terminate(error) {
       attached = busy = undefined;
+      hadSession = false;
       session.cursor = {};
       endSession(error);
       outbox.clear();

@@ -24,7 +24,7 @@ export function formatLifecycle({ type, event }: LogEvent): string {
       if (event.resumed && !event.recovered) return `open ${event.endpoint}: same session, now over ${event.transport}`;
       return `open ${event.endpoint} over ${event.transport}: ${event.resumed ? 'session resumed, missed messages replayed' : 'new session'}${event.recovered ? ', after a lost connection' : ''}`;
     case 'reconnecting':
-      return `reconnect attempt ${event.attempt} in ${Math.round(event.delayMs)} ms (${event.reason}${because(event.error)})`;
+      return `reconnect attempt ${event.attempt} ${event.offline ? `once online (a probe in ${Math.round(event.delayMs)} ms)` : `in ${Math.round(event.delayMs)} ms`} (${event.reason}${because(event.error)})`;
     case 'fallback':
       return `fallback ${event.from} → ${event.to} (${FALLBACK_WHY[event.reason] ?? event.reason})`;
     case 'error': {

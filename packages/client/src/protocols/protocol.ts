@@ -49,8 +49,9 @@ export type ProtocolInput =
   /**
    * The server ends the session; `retry: false` is terminal (on this carrier). `final`: the refusal holds
    * for every endpoint (Socket.IO's namespace refused or ended the connection), so no other is tried.
+   * `denied`: it refused the credentials: the credential functions are asked once more.
    */
-  | { type: 'close'; code: string; message: string; retry: boolean; final?: boolean };
+  | { type: 'close'; code: string; message: string; retry: boolean; final?: boolean; denied?: boolean };
 
 /** A codec instance for one connection attempt. Pure framing: no I/O, no timers; never throws. */
 export interface ProtocolCodec {

@@ -1,11 +1,11 @@
-import type { Endpoint, ValueSource } from '../core/endpoint.js';
+import type { AttemptContext, Endpoint, ValueSource } from '../core/endpoint.js';
 import type { Transport, TransportOpenContext } from '../transports/transport.js';
 import { socketIoProtocol } from './protocol.js';
 import { planSocketIo, socketIoLabel, socketIoSupported, type SocketIoEndpointOptions, type SocketIoPlan } from './options.js';
 import { createEngineIoTransport, type EngineIoSettings } from './engineio-transport.js';
 
-const resolve = <T>(source: ValueSource<T> | undefined): T | Promise<T> | undefined =>
-  typeof source == 'function' ? (source as () => T | Promise<T>)() : source;
+const resolve = <T>(source: ValueSource<T> | undefined, context: AttemptContext): T | Promise<T> | undefined =>
+  typeof source == 'function' ? (source as (context: AttemptContext) => T | Promise<T>)(context) : source;
 
 /**
  * Opens the Engine.IO session of one attempt: a session of its own, or a share of a manager's.
@@ -20,8 +20,8 @@ export function socketIoEndpoints(plan: SocketIoPlan, open: OpenSession): Endpoi
   const authInQuery = plan.eio == 3 && plan.namespace == '/';
   const protocol = socketIoProtocol(plan.namespace, () => auth, authInQuery);
   // The attempt resolves `query` just before it creates its codec: the fresh `auth` goes with it.
-  const query = () =>
-    Promise.all([resolve(plan.query), resolve(plan.auth)]).then(([value, fresh]) => {
+  const query = (context: AttemptContext) =>
+    Promise.all([resolve(plan.query, context), resolve(plan.auth, context)]).then(([value, fresh]) => {
       auth = fresh;
       return { ...(authInQuery && (fresh as Record<string, string>)), ...value };
     });

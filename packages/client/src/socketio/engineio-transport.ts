@@ -1,3 +1,4 @@
+import { timerMs } from '../core/clock.js';
 import { ConnectionError, ProtocolError, type UnisocketError } from '../core/errors.js';
 import { sizeOf } from '../core/outbox.js';
 import { decodePayload, encodePayload, MessageGroup, type EnginePacket } from './engineio-codec.js';
@@ -145,7 +146,7 @@ export function createEngineIoTransport(context: TransportOpenContext, settings:
     deliver({ data: json, event: 'open', id: `${eio}` });
     transport.onopen?.();
     if (closed) return;
-    if (eio == 3) pinger = setInterval(signal, open.pingInterval, '2');
+    if (eio == 3) pinger = setInterval(signal, timerMs(open.pingInterval!), '2');
     if (settings.upgrade && open.upgrades?.includes('websocket')) upgrade();
   };
 

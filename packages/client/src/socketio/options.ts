@@ -2,7 +2,7 @@ import type { ValueSource } from '../core/endpoint.js';
 import { boolean, check, checkOptions, fail, objectOrFunction, type Rule } from '../core/options.js';
 import { isRecordSource } from '../transports/check.js';
 import type { Platform } from '../transports/transport.js';
-import { absoluteUrl } from '../transports/url.js';
+import { endpointUrl } from '../transports/url.js';
 
 // The options of the Socket.IO endpoints, checked when the endpoints are built.
 
@@ -91,7 +91,7 @@ export function planSocketIo(url: string, options: SocketIoEndpointOptions = {})
   if (typeof url != 'string' || !url) fail('url', 'a non-empty string', url);
   const checked = checkOptions(options, SOCKETIO_OPTIONS) as unknown as Omit<SocketIoPlan, 'url' | 'credentials' | 'transports'> &
     Pick<SocketIoEndpointOptions, 'transports' | 'withCredentials'> & { path: string };
-  const target = absoluteUrl(url);
+  const target = endpointUrl(url);
   const namespace = check('namespace', NAMESPACE, checked.namespace ?? target.pathname) as string;
   // socket.io-client adds the slash too: every server version matches `path/` (some only that).
   target.pathname = checked.path.replace(/\/?$/, '/');

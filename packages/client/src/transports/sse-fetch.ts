@@ -1,3 +1,4 @@
+import { timerMs } from '../core/clock.js';
 import { ProtocolError } from '../core/errors.js';
 import type { Downstream, SseEndpointOptions } from './sse.js';
 import type { TransportCloseInfo } from './transport.js';
@@ -18,6 +19,14 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
  * is copied, or a busy stream would keep its last chunk (megabytes in a burst) for the connection's life.
  */
 const copy = (text: string): string => [...text].join('');
+
+/**
+ * `Last-Event-ID` as a native EventSource sends it: the id's UTF-8 bytes. A header value given to
+ * `fetch` is one character per byte, so an id above U+00FF (legal in SSE: `id: msg-✓`) would make every
+ * `fetch` throw before sending, and one in U+0080-U+00FF would go out as Latin-1.
+ */
+export const lastEventIdHeader = (id: string): string =>
+  /[^\0-\x7f]/.test(id) ? Array.from(new TextEncoder().encode(id), (byte) => String.fromCharCode(byte)).join('') : id;
 
 /**
  * Cuts decoded text into lines across chunks: returns the lines each chunk completes and keeps the
@@ -47,7 +56,7 @@ export function createLineSplitter(): (text: string) => string[] {
 /**
  * SSE downstream over a `fetch` stream: status codes, content type and headers are visible, and a
  * first-byte deadline (`firstByteTimeoutMs`, 0 = none) catches proxies that accept a stream and then
- * starve it. `context.lastEventId` is sent as `Last-Event-ID`.
+ * starve it. `context.lastEventId` is sent as `Last-Event-ID` (its UTF-8 bytes, as browsers send it).
  *
  * The event stream is parsed here, as the WHATWG "event stream interpretation" says, after the BOM was
  * dropped (TextDecoder) and the text cut into lines: one field per line, `data` lines joined by LF,
@@ -71,7 +80,7 @@ export const fetchEventStream: Downstream = {
 
     // `end` stops this downstream first (it calls the function returned below) and ignores later calls.
     const finish = (info: Omit<TransportCloseInfo, 'wasOpen'>): void => end({ ...info, wasOpen: opened });
-    const timer = timeoutMs > 0 ? setTimeout(() => finish({ reason: 'timeout', message: `no data within ${timeoutMs} ms` }), timeoutMs) : undefined;
+    const timer = timeoutMs > 0 ? setTimeout(() => finish({ reason: 'timeout', message: `no data within ${timeoutMs} ms` }), timerMs(timeoutMs)) : undefined;
 
     const line = (text: string) => {
       // The field is what precedes the first colon (the whole line without one); one space after the colon is dropped.
@@ -97,7 +106,7 @@ export const fetchEventStream: Downstream = {
 
     async function run(): Promise<void> {
       const response = await (context.platform.fetch ?? fetch)(url, {
-        headers: { accept: 'text/event-stream', ...context.headers, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+        headers: { accept: 'text/event-stream', ...context.headers, ...(lastEventId ? { 'last-event-id': lastEventIdHeader(lastEventId) } : {}) },
         cache: 'no-store',
         credentials: withCredentials ? 'include' : 'same-origin',
         signal: controller.signal,

@@ -1,4 +1,5 @@
-import type { ValueSource } from '../core/endpoint.js';
+import { timerMs } from '../core/clock.js';
+import { FIRST_ATTEMPT, type ValueSource } from '../core/endpoint.js';
 import { ConnectionError } from '../core/errors.js';
 import type { SseEndpointOptions } from './sse.js';
 import type { OutboundFrame, TransportOpenContext } from './transport.js';
@@ -38,14 +39,14 @@ export function createUpstream(
 
   async function post(body: OutboundFrame): Promise<void> {
     if (closed) throw fail('closed', 'the SSE transport closed before sending');
-    base ??= (async () => toHttpUrl(await (typeof postUrl == 'function' ? postUrl() : postUrl)))().catch((cause: unknown) => {
+    base ??= (async () => toHttpUrl(await (typeof postUrl == 'function' ? postUrl(context.attempt ?? FIRST_ATTEMPT) : postUrl)))().catch((cause: unknown) => {
       base = undefined; // ask again next time
       throw fail('send-failed', `no POST URL: ${cause}`, { cause });
     });
     const url = withQuery(await base, context.upstreamParams?.());
     const text = typeof body == 'string';
     const deadline = new AbortController();
-    const timer = postTimeoutMs > 0 ? setTimeout(() => deadline.abort(), postTimeoutMs) : undefined;
+    const timer = postTimeoutMs > 0 ? setTimeout(() => deadline.abort(), timerMs(postTimeoutMs)) : undefined;
     const response = await (context.platform.fetch ?? fetch)(url, {
       method: 'POST',
       // fetch itself labels a string `text/plain;charset=UTF-8` (a "simple" content type: cross-origin

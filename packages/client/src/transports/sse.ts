@@ -6,7 +6,7 @@ import { nativeEventSource } from './sse-eventsource.js';
 import { fetchEventStream } from './sse-fetch.js';
 import { createUpstream, type PostEncoding } from './sse-upstream.js';
 import type { Platform, Transport, TransportCloseInfo, TransportOpenContext } from './transport.js';
-import { absoluteUrl, withSchemeOrAsIs } from './url.js';
+import { endpointUrl, withSchemeOrAsIs } from './url.js';
 
 export interface SseEndpointOptions {
   /** Where upstream frames are POSTed (a function is called once per attempt). @default the stream's `url` */
@@ -101,7 +101,7 @@ export function sse(url: ValueSource<string>, options: SseEndpointOptions = {}):
     'downstream',
     "'fetch' on this platform: it has no EventSource (Node has none; set globalThis.EventSource, e.g. from the eventsource package, to use 'eventsource')",
   );
-  for (const source of [url, options.postUrl]) if (typeof source == 'string') absoluteUrl(source); // relative without a page
+  for (const source of [url, options.postUrl]) if (typeof source == 'string') endpointUrl(source); // relative without a page, or a bad scheme
   return sseEndpoint(url, options, resolveProtocol(options.protocol, b), options.downstream == 'eventsource' ? nativeEventSource : fetchEventStream);
 }
 

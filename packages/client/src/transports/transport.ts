@@ -1,3 +1,4 @@
+import type { AttemptContext } from '../core/endpoint.js';
 import type { UnisocketError } from '../core/errors.js';
 
 /** The kinds of pipe unisocket can use. */
@@ -108,6 +109,8 @@ export interface TransportOpenContext {
   lastEventId?: string;
   /** Extra query parameters for each upstream request, evaluated per request (for example the session id). */
   upstreamParams?: () => Record<string, string>;
+  /** Why this attempt is made: what value source functions (a POST URL function) are told. */
+  attempt?: AttemptContext;
   /** Injected platform classes. */
   platform: Platform;
 }

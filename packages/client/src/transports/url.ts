@@ -10,6 +10,16 @@ export function absoluteUrl(url: string): URL {
   }
 }
 
+/**
+ * {@link absoluteUrl} of a URL given to an endpoint builder or `connect()`: also a `TypeError` unless it is
+ * `http(s)` or `ws(s)` (an `ftp:` URL would otherwise be retried forever).
+ */
+export function endpointUrl(url: string): URL {
+  const resolved = absoluteUrl(url);
+  if (!/^(http|ws)s?:$/.test(resolved.protocol)) throw new TypeError(`unisocket: URL "${url}" must be http(s), ws(s) or relative, not ${resolved.protocol}`);
+  return resolved;
+}
+
 const withScheme = (url: string, scheme: string): string => {
   const resolved = absoluteUrl(url);
   resolved.protocol = resolved.protocol.replace(/^(ws|http)/, scheme);

@@ -4,7 +4,7 @@ import type { Protocol } from '../protocols/protocol.js';
 import { resolveProtocol, type ProtocolOption } from '../protocols/resolve.js';
 import { check, checkKnown, isOneOf, isRecordSource, isStrings, isUrlSource } from './check.js';
 import type { Transport, TransportCloseInfo, TransportCloseReason, TransportOpenContext } from './transport.js';
-import { absoluteUrl, withSchemeOrAsIs } from './url.js';
+import { endpointUrl, withSchemeOrAsIs } from './url.js';
 
 export interface WebSocketEndpointOptions {
   /** The protocol spoken over the socket: `'envelope'`, `'raw'` (plain strings) or a `Protocol`. @default 'envelope' */
@@ -29,7 +29,7 @@ export function websocket(url: ValueSource<string>, options: WebSocketEndpointOp
   check(isRecordSource(query), b, 'query', 'an object of strings or a function');
   check(typeof subprotocols == 'string' || isStrings(subprotocols), b, 'subprotocols', 'a string or an array of strings');
   check(isOneOf(options.binaryType, ['arraybuffer', 'blob']), b, 'binaryType', "'arraybuffer' or 'blob'");
-  if (typeof url == 'string') absoluteUrl(url); // relative without a page: fail now, not at connect
+  if (typeof url == 'string') endpointUrl(url); // relative without a page, or not http(s)/ws(s): fail now, not at connect
   return webSocketEndpoint(url, options, resolveProtocol(options.protocol, b));
 }
 

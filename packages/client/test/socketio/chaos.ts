@@ -11,6 +11,7 @@ import { createClient, type Client } from '../../src/core/client.js';
 import { socketio } from '../../src/socketio/endpoint.js';
 import type { SocketIoEndpointOptions } from '../../src/socketio/options.js';
 import type { ClientOptions } from '../../src/core/options.js';
+import { seeded } from '../chaos/prng.js';
 
 export interface ChaosOptions {
   seed: number;
@@ -36,18 +37,6 @@ export interface ChaosReport {
   faults: string[];
   pushed: number;
   clients: ClientReport[];
-}
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed with its seed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ROOM = 'chaos';

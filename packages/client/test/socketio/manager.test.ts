@@ -108,5 +108,5 @@ it('moves a namespace waiting on a hung connection to the one that opened (a sta
 
 it('throws a TypeError naming a bad option when the manager is made', () => {
   expect(() => socketIoManager('http://example.test', { eio: 5 as 4 })).toThrow(/"eio"/);
-  expect(() => socketIoManager('http://example.test', { backoff: { factor: 0 } })).toThrow(/"backoff.factor"/);
+  expect(() => socketIoManager('http://example.test', { backoff: { windowMs: -1 } })).toThrow(/"backoff.windowMs"/);
 });

@@ -88,8 +88,8 @@ export function createConnectionPanel(): ConnectionPanel {
         element.dataset.state = state.status;
         set('transport', client.transport ?? '—');
         set('endpoint', state.status === 'open' ? state.endpoint : (client.endpoint?.label ?? '—'));
-        if (state.status !== 'reconnecting') set('attempt', '—');
-        if (state.status !== 'reconnecting') {
+        if (state.status !== 'reconnecting' && state.status !== 'suspended') set('attempt', '—');
+        if (state.status !== 'reconnecting' && state.status !== 'suspended') {
           retryAt = undefined;
           stopTicker();
           showRetry();

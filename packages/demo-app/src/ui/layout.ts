@@ -30,6 +30,7 @@ const PILL_TEXT: Record<ConnectionState['status'], string> = {
   connecting: 'Connecting…',
   open: 'Connected',
   reconnecting: 'Reconnecting…',
+  suspended: 'Suspended (long outage)…',
   closed: 'Disconnected',
 };
 
@@ -81,8 +82,8 @@ export function createLayout(
       pillText,
       state.status === 'open'
         ? `${PILL_TEXT.open} · ${state.transport}`
-        : state.status === 'reconnecting' && attempt > 0
-          ? `Reconnecting · attempt ${attempt}`
+        : (state.status === 'reconnecting' || state.status === 'suspended') && attempt > 0
+          ? `${state.status === 'suspended' ? 'Suspended' : 'Reconnecting'} · attempt ${attempt}`
           : PILL_TEXT[state.status],
     );
     pill.dataset.state = state.status;

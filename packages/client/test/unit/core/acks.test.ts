@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { raw } from '../../../src/protocols/raw.js';
+import { socketIoProtocol } from '../../../src/socketio/protocol.js';
 import { eventsOf, flush, serverAck, setup } from './helpers.js';
 
 const stable = { heartbeat: false as const, minStableMs: 0 };
@@ -124,5 +125,28 @@ describe('acks', () => {
     ws.last!.accept();
     await expect(answer).rejects.toMatchObject({ code: 'unsupported' });
     expect(ws.last!.sent).toEqual([]);
+  });
+
+  it('an ack from a server that answers in any order (Socket.IO) settles only its own request: an earlier one is sent again after a reconnect', async () => {
+    const { ws, client, clock } = setup({ ...stable, ws: { protocol: socketIoProtocol('/', () => undefined) } });
+    const connectAnswer = () => {
+      ws.last!.accept();
+      ws.last!.receive('0{"sid":"s"}');
+    };
+    connectAnswer();
+    const first = client.emitWithAck('slow');
+    const second = client.emitWithAck('fast');
+    await flush();
+    expect(ws.last!.texts.slice(1)).toEqual(['21["slow"]', '22["fast"]']);
+    ws.last!.receive('32["done"]');
+    await expect(second).resolves.toBe('done');
+    ws.last!.drop();
+    clock.advance(1000);
+    connectAnswer();
+    await flush();
+    // A new Socket.IO session: the unanswered request goes out again (numbered from 1), the answered one does not.
+    expect(ws.last!.texts.slice(1)).toEqual(['21["slow"]']);
+    ws.last!.receive('31["late"]');
+    await expect(first).resolves.toBe('late');
   });
 });

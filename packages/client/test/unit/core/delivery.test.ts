@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { raw } from '../../../src/protocols/raw.js';
+import { socketIoProtocol } from '../../../src/socketio/protocol.js';
 import { eventsOf, flush, ping, serverAck, serverEvent, setup } from './helpers.js';
 
 const stable = { heartbeat: false as const, minStableMs: 0 };
@@ -201,5 +203,76 @@ describe('no loss', () => {
     open(ws.last);
     await flush();
     expect(eventsOf(ws.last).map((e) => e.name)).toEqual(['b', 'c']);
+  });
+});
+
+describe('gaps of protocols without sessions', () => {
+  it('a raw WebSocket that connects again reports a gap (messages may be missing); its first open does not', () => {
+    const { ws, sse, client, clock, of } = setup({ ...stable, connect: false, ws: { protocol: raw() } });
+    sse.supported = false;
+    client.connect();
+    ws.last!.accept();
+    expect(of('gap')).toEqual([]);
+    ws.last!.drop();
+    clock.advance(1000);
+    ws.last!.accept();
+    expect(of('gap')).toEqual([{ session: undefined, lastSeq: undefined }]);
+    expect(client.state.status).toBe('open');
+  });
+
+  it('a raw SSE stream that resumes from its Last-Event-ID is no gap; one without an id is', () => {
+    const { ws, client, clock, of } = setup({ ...stable, connect: false, ws: { kind: 'sse', protocol: raw() } });
+    client.connect();
+    ws.last!.accept();
+    ws.last!.drop({ reason: 'ended', retryAfterMs: 1000 });
+    clock.advance(2000);
+    ws.last!.accept();
+    expect(of('gap')).toHaveLength(1);
+    ws.last!.receive({ data: 'x', event: 'cfmlMessage', id: '7' });
+    ws.last!.drop({ reason: 'ended', retryAfterMs: 1000 });
+    clock.advance(2000);
+    expect(ws.last!.context.lastEventId).toBe('7');
+    ws.last!.accept();
+    expect(of('gap')).toHaveLength(1);
+  });
+
+  it('a Socket.IO server without connection state recovery: every new session after the first is a gap', () => {
+    const { ws, sse, client, clock, of } = setup({ ...stable, connect: false, ws: { protocol: socketIoProtocol('/', () => undefined) } });
+    sse.supported = false;
+    client.connect();
+    for (const sid of ['a', 'b', 'c']) {
+      ws.last!.accept();
+      ws.last!.receive(`0{"sid":"${sid}"}`);
+      expect(client.state.status).toBe('open');
+      ws.last!.drop();
+      clock.advance(1000);
+    }
+    expect(of('gap')).toHaveLength(2);
+    expect(of('open').map((e) => e.resumed)).toEqual([false, false, false]);
+  });
+
+  it('raw over SSE: each frame is its own POST, settled when answered; a batch cut short sends again only the rest', async () => {
+    const { ws, client, clock } = setup({ ...stable, connect: false, ws: { kind: 'sse', protocol: raw() } });
+    client.connect();
+    const first = ws.last!;
+    first.accept();
+    // The outbox waits behind a POST in flight: then three go out together.
+    let release!: () => void;
+    const posted: string[] = [];
+    first.send = (frames) => {
+      posted.push(String(frames[0]));
+      if (posted.length == 1) return new Promise<void>((resolve) => (release = resolve));
+      return posted.length <= 3 ? Promise.resolve() : Promise.reject(new Error('connection lost'));
+    };
+    for (const text of ['a', 'b', 'c', 'd']) client.send(text);
+    release();
+    await flush();
+    expect(posted).toEqual(['a', 'b', 'c', 'd']);
+    clock.advance(1000);
+    const second = ws.last!;
+    expect(second).not.toBe(first);
+    second.accept();
+    await flush();
+    expect(second.sent).toEqual(['d']);
   });
 });

@@ -12,7 +12,10 @@ describe('options', () => {
   it.each([
     [{ backoff: { maxDelayMs: -1 } }, 'backoff.maxDelayMs', 'must be a number >= 0, got -1'],
     [{ backoff: { minDelayMs: 0 } }, 'backoff.minDelayMs', 'must be a number > 0'],
-    [{ backoff: { factor: 0.5 } }, 'backoff.factor', '>= 1'],
+    [{ backoff: { windowMs: -1 } }, 'backoff.windowMs', '>= 0'],
+    [{ backoff: { suspendAfterMs: -1 } }, 'backoff.suspendAfterMs', '>= 0 (or Infinity)'],
+    [{ backoff: { suspendedDelayMs: Infinity } }, 'backoff.suspendedDelayMs', '>= 0'],
+    [{ retryPolicy: {} }, 'retryPolicy', 'a function'],
     [{ backoff: { jitter: 2 } }, 'backoff.jitter', '<= 1'],
     [{ backoff: { maxAttempts: 0 } }, 'backoff.maxAttempts', '>= 1'],
     [{ backoff: { maxDelayMs: 10, minDelayMs: 20 } }, 'backoff.maxDelayMs', '>= backoff.minDelayMs'],
@@ -71,7 +74,18 @@ describe('options', () => {
   it('fills in the documented defaults', () => {
     const resolved = resolveOptions({ endpoints });
     expect(resolved).toMatchObject({
-      backoff: { initialDelayMs: 100, factor: 1.25, maxDelayMs: 5000, minDelayMs: 50, jitter: 1, maxAttempts: Infinity, stableAfterMs: 5000 },
+      backoff: {
+        initialDelayMs: 100,
+        windowMs: 500,
+        maxDelayMs: 5000,
+        minDelayMs: 50,
+        jitter: 0.5,
+        maxAttempts: Infinity,
+        stableAfterMs: 5000,
+        suspendAfterMs: 120_000,
+        suspendedDelayMs: 30_000,
+      },
+      retryPolicy: undefined,
       connectTimeoutMs: 10_000,
       fallbackDelayMs: 1000,
       minStableMs: 1500,
@@ -101,6 +115,7 @@ describe('options', () => {
     expect(() => connectSocketIo('http://localhost:1/', { eio: 5 as 4, autoConnect: false })).toThrowError('option "eio"');
     expect(() => connectSocketIo('http://localhost:1/', { backoff: { jitter: 2 }, autoConnect: false })).toThrowError('option "backoff.jitter"');
     expect(() => connect('http://localhost:1/', { protocol: 'socket.io', autoConnect: false } as object)).toThrowError('unknown option "protocol"');
-    expect(() => connect('http://localhost:1/', { backoff: { factor: 0 }, autoConnect: false })).toThrowError('option "backoff.factor"');
+    expect(() => connect('http://localhost:1/', { backoff: { windowMs: -1 }, autoConnect: false })).toThrowError('option "backoff.windowMs"');
+    expect(() => connect('http://localhost:1/', { retryPolicy: 5 as never, autoConnect: false })).toThrowError('option "retryPolicy" must be a function');
   });
 });

@@ -72,7 +72,7 @@ describe('Outbox', () => {
   it('confirms one cid alone when answers come in any order, keeping the earlier ones to resend', () => {
     const outbox = createOutbox(outboxDefaults);
     for (const name of ['a', 'b', 'c']) outbox.push(entry(name));
-    outbox.take().forEach((e, i) => (e.cid = i + 1));
+    for (const e of outbox.take()) outbox.number(e);
     outbox.confirmOne(2);
     outbox.confirmOne(9); // unknown: nothing
     outbox.requeue();
@@ -109,6 +109,42 @@ describe('Outbox', () => {
     expect(outbox.has(b)).toBe(false);
   });
 
+  it('confirms exactly one cid for acks that come in any order, and every cid up to one for ordered servers', () => {
+    const outbox = createOutbox(outboxDefaults);
+    const all = ['a', 'b', 'c', 'd', 'e'].map((name) => entry(name));
+    for (const e of all) outbox.push(e);
+    for (const e of outbox.take()) outbox.number(e);
+    outbox.confirmOne(3);
+    outbox.confirmOne(9); // none: nothing happens
+    outbox.requeue();
+    expect(outbox.take().map((e) => e.cid)).toEqual([1, 2, 4, 5]);
+    outbox.confirm(4);
+    outbox.requeue();
+    expect(names(outbox.take())).toEqual(['e']);
+  });
+
+  it('keeps order, cids and counts when most entries leave from the middle (the list compacts itself)', () => {
+    const outbox = createOutbox({ ...outboxDefaults, maxMessages: Infinity });
+    const all = Array.from({ length: 1000 }, (_, i) => entry(`m${i}`, 1));
+    for (const e of all) outbox.push(e);
+    for (const e of outbox.take()) outbox.number(e);
+    // The first stays unanswered (the head cannot move); every other one is answered.
+    for (let cid = 2; cid <= 1000; cid += 2) outbox.confirmOne(cid);
+    const late = entry('late', 1);
+    outbox.push(late);
+    expect(outbox.cancel(all[2]!)).toBe(false); // sent
+    expect(outbox.has(all[1]!)).toBe(false);
+    expect(outbox.has(all[2]!)).toBe(true);
+    outbox.requeue();
+    expect(outbox.size).toBe(501);
+    const again = outbox.take();
+    expect(again.map((e) => e.cid)).toEqual([...Array.from({ length: 500 }, (_, i) => 2 * i + 1), undefined]);
+    expect(outbox.number(late)).toBe(1001);
+    outbox.confirm(999);
+    outbox.requeue();
+    expect(names(outbox.take())).toEqual(['late']);
+  });
+
   it('estimates the size of events as JSON and raw data by its length', () => {
     expect(estimateBytes('chat', [{ text: 'hi' }], false)).toBe(4 + JSON.stringify([{ text: 'hi' }]).length);
     expect(estimateBytes('message', ['hello'], true)).toBe(5);
@@ -121,7 +157,7 @@ describe('Outbox', () => {
     let seed = 7;
     const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
     for (const overflow of ['reject-new', 'drop-oldest'] as const) {
-      const outbox = createOutbox({ maxMessages: 8, maxBytes: 120, overflow });
+      const outbox = createOutbox({ maxMessages: 200, maxBytes: 3000, overflow });
       let model: OutboxEntry[] = [];
       let sent = 0;
       let nextCid = 1;
@@ -132,15 +168,15 @@ describe('Outbox', () => {
         model.splice(index, 1);
         return true;
       };
-      for (let step = 0; step < 5000; step++) {
-        const op = random(9);
+      for (let step = 0; step < 8000; step++) {
+        const op = random(10);
         if (op <= 2) {
           const next = entry(`m${step}`, random(40));
           const waiting = model.slice(sent);
           let total = waiting.reduce((sum, e) => sum + e.bytes, 0) + next.bytes;
           let dropping = 0;
-          const full = () => waiting.length - dropping >= 8 || total > 120;
-          if (full() && (overflow == 'reject-new' || next.bytes > 120)) {
+          const full = () => waiting.length - dropping >= 200 || total > 3000;
+          if (full() && (overflow == 'reject-new' || next.bytes > 3000)) {
             expect(() => outbox.push(next)).toThrow(RequestError);
             continue;
           }
@@ -153,19 +189,27 @@ describe('Outbox', () => {
           sent = model.length;
           // As the session does: a cid at the first send, and the frame's size once known.
           for (const e of taken) {
-            e.cid ??= nextCid++;
+            expect(outbox.nextCid).toBe(e.cid ?? nextCid);
+            if (e.cid === undefined) expect(outbox.number(e)).toBe(nextCid++);
             e.bytes ||= 5;
           }
         } else if (op == 4) {
           outbox.requeue();
           sent = 0;
-        } else if (op == 5 && model.length) {
+        } else if (op == 9 && model.length) {
           const cid = model[random(model.length)]!.cid;
           outbox.confirm(cid);
           let count = 0;
           while ((model[count]?.cid ?? Infinity) <= (cid ?? 0)) count++;
           model.splice(0, count);
           sent = Math.max(sent - count, 0);
+        } else if (op == 5 && model.length) {
+          // An ack from a server that answers in any order confirms exactly its own entry.
+          const target = model[random(model.length)]!;
+          if (target.cid !== undefined) {
+            outbox.confirmOne(target.cid);
+            modelRemove(target);
+          }
         } else if (op == 6 && model.length) {
           const chosen = model.filter(() => random(3) == 0);
           outbox.settle(chosen);
@@ -181,10 +225,12 @@ describe('Outbox', () => {
           } else {
             outbox.renumber();
             sent = 0;
+            nextCid = 1;
             for (const e of model) e.cid = undefined;
           }
         }
         expect(outbox.size).toBe(model.length - sent);
+        expect(model.every((e) => outbox.has(e))).toBe(true);
         expect(outbox.bytes).toBe(model.slice(sent).reduce((sum, e) => sum + e.bytes, 0));
       }
     }

@@ -12,6 +12,7 @@ const states: Record<Status, ConnectionState> = {
   connecting: { status: 'connecting' },
   open: { status: 'open', endpoint: 'ws', transport: 'websocket' },
   reconnecting: { status: 'reconnecting', attempt: 2, delayMs: 150, reason: 'network' },
+  suspended: { status: 'suspended', attempt: 40, delayMs: 20_000, reason: 'network' },
   closed: { status: 'closed', reason: 'user', error: undefined },
 };
 // What the Connection asks for: connect(), a confirmed transport, a retry, a close.
@@ -19,17 +20,19 @@ const targets: Record<Target, Exclude<ConnectionState, { status: 'idle' }>> = {
   connecting: { status: 'connecting' },
   open: { status: 'open', endpoint: 'sse', transport: 'sse' },
   reconnecting: { status: 'reconnecting', attempt: 3, delayMs: 200, reason: 'refused' },
+  suspended: { status: 'suspended', attempt: 41, delayMs: 25_000, reason: 'refused' },
   closed: { status: 'closed', reason: 'http-status', error },
 };
 
 // The whole table: every state × every target. true = applied (the target comes back), false =
 // ignored (the same state object comes back).
 const applies: Record<Status, Record<Target, boolean>> = {
-  idle: { connecting: true, open: false, reconnecting: false, closed: true },
-  connecting: { connecting: false, open: true, reconnecting: true, closed: true },
-  open: { connecting: false, open: true, reconnecting: true, closed: true },
-  reconnecting: { connecting: false, open: true, reconnecting: true, closed: true },
-  closed: { connecting: true, open: false, reconnecting: false, closed: false },
+  idle: { connecting: true, open: false, reconnecting: false, suspended: false, closed: true },
+  connecting: { connecting: false, open: true, reconnecting: true, suspended: true, closed: true },
+  open: { connecting: false, open: true, reconnecting: true, suspended: true, closed: true },
+  reconnecting: { connecting: false, open: true, reconnecting: true, suspended: true, closed: true },
+  suspended: { connecting: false, open: true, reconnecting: true, suspended: true, closed: true },
+  closed: { connecting: true, open: false, reconnecting: false, suspended: false, closed: false },
 };
 
 describe('transition', () => {

@@ -8,8 +8,12 @@ describe('formatLifecycle: one line per event, saying what was decided and why',
     [{ type: 'fallback', event: { from: 'sse http://h/rt', to: 'websocket ws://h/rt', reason: 'upgrade' } }, 'fallback sse http://h/rt → websocket ws://h/rt (the better endpoint took over)'],
     [{ type: 'open', event: { endpoint: 'polling http://h/socket.io/', transport: 'websocket', resumed: true, recovered: false } }, 'open polling http://h/socket.io/: same session, now over websocket'],
     [
-      { type: 'reconnecting', event: { attempt: 3, delayMs: 187.4, reason: 'heartbeat-timeout', error: new ConnectionError('heartbeat-timeout', 'the server went silent') } },
+      { type: 'reconnecting', event: { attempt: 3, delayMs: 187.4, reason: 'heartbeat-timeout', error: new ConnectionError('heartbeat-timeout', 'the server went silent'), offline: false } },
       'reconnect attempt 3 in 187 ms (heartbeat-timeout: the server went silent)',
+    ],
+    [
+      { type: 'reconnecting', event: { attempt: 1, delayMs: 21_000, reason: 'network', error: undefined, offline: true } },
+      'reconnect attempt 1 once online (a probe in 21000 ms) (network)',
     ],
     [
       { type: 'error', event: { error: new RequestError('outbox-full', 'the outbox is full'), dropped: [{} as never, {} as never] } },
