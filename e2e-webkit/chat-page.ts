@@ -77,11 +77,15 @@ export class ChatPage {
 
   /** Until the server acknowledged the page's `join` (envelope and Socket.IO chats). */
   async expectJoined(): Promise<void> {
-    await expect.poll(async () => (await this.page.evaluate(textsOf, '[data-testid=notice]')).filter((text) => text.startsWith('You joined ')), { timeout: 10_000 }).toHaveLength(1);
+    await expect.poll(async () => (await this.page.evaluate(textsOf, '[data-testid=notice]')).filter((text) => text.startsWith('You joined ')), { timeout: 15_000, message: `${this.nick} (${this.page.engine}) has joined` }).toHaveLength(1);
   }
 
-  /** Until `nick` is in the page's member list (envelope presence). */
+  /** Until `nick` is in the page's member list once (envelope presence); a failure shows the whole list. */
   async expectMember(nick: string): Promise<void> {
-    await expect.poll(async () => (await this.page.evaluate(textsOf, '[data-testid=member]')).filter((text) => text.includes(nick)), { timeout: 10_000 }).toHaveLength(1);
+    const listed = async () => {
+      const members = await this.page.evaluate(textsOf, '[data-testid=member]');
+      return members.filter((text) => text.includes(nick)).length === 1 ? nick : members;
+    };
+    await expect.poll(listed, { timeout: 15_000, message: `${this.nick} (${this.page.engine}) lists ${nick} once` }).toBe(nick);
   }
 }
