@@ -34,6 +34,10 @@ export function startEventChat(client: Client, context: ChatContext, protocol: '
   let counter = 0;
   let closed = false;
   let opened = false;
+  // Presence events seen so far. A join's ack is settled a microtask after its frame was read, so a
+  // presence that came right behind it in the same network chunk has already been shown: the ack's
+  // member list is then older than the one on screen and must not replace it.
+  let presenceCount = 0;
 
   /**
    * `join` with an ack that lists the members. `first`: at start; `rejoin`: a new session on the
@@ -43,13 +47,15 @@ export function startEventChat(client: Client, context: ChatContext, protocol: '
   const join = (why: 'first' | 'rejoin' | 'refresh') => {
     // Socket.IO's chat has no nicknames: the nick travels in each message instead.
     const args = protocol === 'envelope' ? [config.room, config.nick] : [config.room];
+    const presenceBefore = presenceCount;
     client
       .timeout(Infinity)
       .emitWithAck('join', ...args)
       .then((answer: unknown) => {
         if (!isRecord(answer)) return;
         const { members } = answer;
-        if (isStrings(members) || typeof members === 'number') context.members(members);
+        const newer = presenceCount !== presenceBefore;
+        if (!newer && (isStrings(members) || typeof members === 'number')) context.members(members);
         if (why !== 'refresh') notice(store, `${why === 'rejoin' ? 'Rejoined' : 'You joined'} #${config.room} as ${config.nick}`);
       })
       .catch((error: unknown) => closed || notice(store, `Could not join #${config.room}: ${errorText(error)}`));
@@ -66,6 +72,7 @@ export function startEventChat(client: Client, context: ChatContext, protocol: '
       store.add({ kind: 'chat', nick, text: payload.text, at, own: mine !== undefined, ...(mine && { status: 'delivered' as const }) });
     }),
     client.on('presence', (event: Presence) => {
+      presenceCount++;
       if (isStrings(event.members)) context.members(event.members);
       if (typeof event.nick === 'string' && event.nick !== config.nick) notice(store, `${event.nick} ${event.joined ? 'joined' : 'left'}`);
     }),
