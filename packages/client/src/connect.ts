@@ -2,9 +2,26 @@ import { createClient, type Client } from './core/client.js';
 import type { DefaultEvents, EventsMap } from './core/events.js';
 import type { PolicyOptions } from './core/options.js';
 import { envelope } from './protocols/envelope.js';
-import { sseEndpoint } from './transports/sse.js';
-import { absoluteUrl } from './transports/url.js';
+import { lazyTransport, loadOnce } from './transports/lazy.js';
+import { sseEndpoint } from './transports/sse-endpoint.js';
+import { absoluteUrl, withSchemeOrAsIs } from './transports/url.js';
 import { webSocketEndpoint } from './transports/websocket.js';
+
+/**
+ * The SSE carrier's code (stream parser, POST upstream): loaded when the first SSE attempt starts, so
+ * an app whose WebSocket works never loads it (DESIGN.md, "What loads up front").
+ */
+const sseCarrier = loadOnce(() => import('./transports/sse-transport.js'));
+
+/** `sse(href)` over the envelope, its transport loaded on demand (the fetch downstream needs a TextDecoder). */
+const fallbackSse = (href: string) =>
+  sseEndpoint(
+    href,
+    {},
+    envelope,
+    () => typeof TextDecoder == 'function',
+    (context) => lazyTransport('sse', withSchemeOrAsIs(context.url, 'http'), sseCarrier, ({ createSseTransport }) => createSseTransport(context, href, {}, envelope)),
+  );
 
 /** Options of `connect(url)`: the connection policy (for a Socket.IO server: `connectSocketIo`). */
 export type ConnectOptions = PolicyOptions;
@@ -37,5 +54,5 @@ export function connect<In extends EventsMap = DefaultEvents, Out extends Events
     if (hrefs.includes(target.href)) throw new TypeError(`unisocket connect(): "${name}" repeats an earlier URL: "${each}"`);
     hrefs.push(target.href);
   });
-  return createClient<In, Out>({ ...options, endpoints: hrefs.flatMap((href) => [webSocketEndpoint(href, {}, envelope), sseEndpoint(href, {}, envelope)]) });
+  return createClient<In, Out>({ ...options, endpoints: hrefs.flatMap((href) => [webSocketEndpoint(href, {}, envelope), fallbackSse(href)]) });
 }

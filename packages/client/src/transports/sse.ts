@@ -1,12 +1,13 @@
-import { endpointLabel, type Endpoint, type ValueSource } from '../core/endpoint.js';
-import type { Protocol } from '../protocols/protocol.js';
+import type { Endpoint, ValueSource } from '../core/endpoint.js';
 import { resolveProtocol, type ProtocolOption } from '../protocols/resolve.js';
 import { check, checkKnown, isOneOf, isRecordSource, isStrings, isUrlSource } from './check.js';
 import { nativeEventSource } from './sse-eventsource.js';
 import { fetchEventStream } from './sse-fetch.js';
-import { createUpstream, type PostEncoding } from './sse-upstream.js';
+import { sseEndpoint } from './sse-endpoint.js';
+import { createSseTransport } from './sse-transport.js';
+import type { PostEncoding } from './sse-upstream.js';
 import type { Platform, Transport, TransportCloseInfo, TransportOpenContext } from './transport.js';
-import { endpointUrl, withSchemeOrAsIs } from './url.js';
+import { endpointUrl } from './url.js';
 
 export interface SseEndpointOptions {
   /** Where upstream frames are POSTed (a function is called once per attempt). @default the stream's `url` */
@@ -102,47 +103,7 @@ export function sse(url: ValueSource<string>, options: SseEndpointOptions = {}):
     "'fetch' on this platform: it has no EventSource (Node has none; set globalThis.EventSource, e.g. from the eventsource package, to use 'eventsource')",
   );
   for (const source of [url, options.postUrl]) if (typeof source == 'string') endpointUrl(source); // relative without a page, or a bad scheme
-  return sseEndpoint(url, options, resolveProtocol(options.protocol, b), options.downstream == 'eventsource' ? nativeEventSource : fetchEventStream);
-}
-
-/** The endpoint of checked options (what `connect()` builds, without the checks its own URL does not need). */
-export function sseEndpoint(url: ValueSource<string>, options: SseEndpointOptions, protocol: Protocol, downstream: Downstream = fetchEventStream): Endpoint {
-  return {
-    kind: 'sse',
-    url,
-    protocol,
-    query: options.query,
-    headers: options.headers,
-    label: endpointLabel('sse', url),
-    isSupported: (platform) => typeof (platform.fetch ?? globalThis.fetch) == 'function' && downstream.supported(platform),
-    createTransport(context) {
-      let stop: StopDownstream | undefined;
-      let closed = false;
-      const upstream = createUpstream(context, options.postUrl ?? url, options.postEncoding ?? (protocol.name == 'raw' ? 'form' : 'text'), options);
-      const transport: Transport = {
-        kind: 'sse',
-        // A malformed URL is left as is: the downstream reports it as `refused` when it tries to open.
-        url: withSchemeOrAsIs(context.url, 'http'),
-        onopen: null,
-        onmessage: null,
-        onerror: null,
-        onclose: null,
-        open() {
-          if (stop || closed) return;
-          stop = downstream.start(context, options, transport, (info) => {
-            if (closed) return;
-            transport.close();
-            transport.onclose?.(info);
-          });
-        },
-        send: upstream.send,
-        close() {
-          closed = true;
-          stop?.();
-          upstream.close();
-        },
-      };
-      return transport;
-    },
-  };
+  const protocol = resolveProtocol(options.protocol, b);
+  const downstream = options.downstream == 'eventsource' ? nativeEventSource : fetchEventStream;
+  return sseEndpoint(url, options, protocol, downstream.supported, (context) => createSseTransport(context, url, options, protocol, downstream));
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { connect } from '../../src/connect.js';
 import { createFakeClock } from '../../src/testing/fake-clock.js';
 import { createFakeEnvironment } from '../../src/testing/fake-environment.js';
@@ -93,8 +93,8 @@ describe('connect([urlA, urlB]): the nodes of one cluster', () => {
     cluster.kill('a.test:1');
     await flush();
     clock.advance(0);
-    await flush();
-    expect(cluster.sockets.map((socket) => socket.url)).toEqual(['ws://a.test:1/rt', 'wss://b.test:2/chat']);
+    // The SSE carrier's code loads on demand (its first attempt waits for it): a few ticks, not a timer.
+    await vi.waitFor(() => expect(cluster.sockets.map((socket) => socket.url)).toEqual(['ws://a.test:1/rt', 'wss://b.test:2/chat']));
     expect(cluster.requests.map((url) => url.split('?')[0])).toEqual(['http://a.test:1/rt']);
     cluster.socketTo('b.test:2')!.accept(welcome());
     expect(client.endpoint?.label).toBe('websocket https://b.test:2/chat');
@@ -112,19 +112,17 @@ describe('connect([urlA, urlB]): the nodes of one cluster', () => {
     client.emit('news', 'written while moving');
     // One backoff delay, then A's WebSocket and SSE are refused at once and B's WebSocket starts.
     clock.advance(100);
-    await flush();
-    const onB = cluster.socketTo('b.test:2');
-    expect(onB).toBeDefined();
+    const onB = await vi.waitFor(() => cluster.socketTo('b.test:2') ?? Promise.reject(new Error('no socket to B yet')));
     // B replays what the client may have missed (2 again, as after a write-ahead race) and goes on.
-    onB!.accept(welcome({ session: 's1', resumed: true }), serverEvent(2, 'news', 2), serverEvent(3, 'news', 3));
-    expect(onB!.sent[0]).toMatchObject({ t: 'hello', token: 's1', lastSeq: 2 });
-    onB!.say(serverEvent(4, 'news', 4));
+    onB.accept(welcome({ session: 's1', resumed: true }), serverEvent(2, 'news', 2), serverEvent(3, 'news', 3));
+    expect(onB.sent[0]).toMatchObject({ t: 'hello', token: 's1', lastSeq: 2 });
+    onB.say(serverEvent(4, 'news', 4));
 
     expect(seen).toEqual([1, 2, 3, 4]);
     expect(opens.at(-1)).toMatchObject({ endpoint: 'websocket http://b.test:2/rt', resumed: true, recovered: true });
     expect(gaps).toEqual([]);
     // What was emitted while no node was reachable went to B.
-    expect(onB!.sent.filter((frame) => frame.t === 'event')).toEqual([expect.objectContaining({ name: 'news', args: ['written while moving'] })]);
+    expect(onB.sent.filter((frame) => frame.t === 'event')).toEqual([expect.objectContaining({ name: 'news', args: ['written while moving'] })]);
     client.close();
   });
 

@@ -1,0 +1,26 @@
+import { endpointLabel, type Endpoint, type ValueSource } from '../core/endpoint.js';
+import type { Protocol } from '../protocols/protocol.js';
+import type { SseEndpointOptions } from './sse.js';
+import type { Platform, Transport, TransportOpenContext } from './transport.js';
+
+/**
+ * The endpoint of checked options. `createTransport` makes each attempt's transport: `sse()` builds it
+ * at once (`createSseTransport`); `connect()`, whose SSE endpoint is a fallback, loads that code
+ * on demand (`lazyTransport`: DESIGN.md, "What loads up front"). `supported`: the downstream's own check.
+ */
+export const sseEndpoint = (
+  url: ValueSource<string>,
+  options: SseEndpointOptions,
+  protocol: Protocol,
+  supported: (platform: Platform) => boolean,
+  createTransport: (context: TransportOpenContext) => Transport,
+): Endpoint => ({
+  kind: 'sse',
+  url,
+  protocol,
+  query: options.query,
+  headers: options.headers,
+  label: endpointLabel('sse', url),
+  isSupported: (platform) => typeof (platform.fetch ?? globalThis.fetch) == 'function' && supported(platform),
+  createTransport,
+});
