@@ -1,4 +1,5 @@
-import { expect, test, uniqueRoom } from './fixtures.js';
+import type { Page } from '@playwright/test';
+import { expect, needsFaultControls, test, uniqueRoom } from './fixtures.js';
 import { exampleUrl } from './servers.js';
 
 // The React and Vue examples, built for production, in a real browser against the real harness: two
@@ -40,3 +41,40 @@ for (const example of ['react', 'vue'] as const) {
     }
   });
 }
+
+// connect()'s SSE carrier is a chunk of its own in a Vite production build, fetched only when an SSE
+// attempt starts (DESIGN.md, "What loads up front"): with WebSocket refused the example loads it once,
+// lands on SSE and chats; with WebSocket working it is never requested.
+test('react example, WebSocket refused: connect() fetches its SSE carrier on demand and a message makes the round trip over SSE', async ({ browser, harness }) => {
+  needsFaultControls();
+  const room = uniqueRoom('react-lazy-sse');
+  const context = await browser.newContext();
+  try {
+    const fetched = (page: Page) => {
+      const chunks: string[] = [];
+      page.on('request', (request) => /sse-carrier[^/]*\.js$/.test(request.url()) && chunks.push(request.url()));
+      return chunks;
+    };
+    const ann = await context.newPage();
+    const annChunks = fetched(ann);
+    await ann.goto(exampleUrl('react', { room, nick: 'ann' }));
+    await expect(ann.getByTestId('transport')).toHaveText('over websocket');
+    await ann.getByTestId('input').pressSequentially('before');
+    await ann.getByTestId('input').press('Enter');
+    await expect(ann.getByTestId('message')).toHaveText(['ann: before']);
+    expect(annChunks).toEqual([]);
+
+    await harness.control('block-websocket', { mode: 'refuse' });
+    const ben = await context.newPage();
+    const benChunks = fetched(ben);
+    await ben.goto(exampleUrl('react', { room, nick: 'ben' }));
+    await expect(ben.getByTestId('state')).toHaveText('open');
+    await expect(ben.getByTestId('transport')).toHaveText('over sse');
+    expect(benChunks).toHaveLength(1);
+    await ben.getByTestId('input').pressSequentially('over sse');
+    await ben.getByTestId('input').press('Enter');
+    for (const page of [ann, ben]) await expect(page.getByTestId('message')).toContainText(['ben: over sse']);
+  } finally {
+    await context.close();
+  }
+});

@@ -28,7 +28,7 @@ describe('what each entry puts in an app bundle', () => {
     const scenario = OURS.find((candidate) => candidate.id === 'ours-connect')!;
     const { upFront, lazy } = await buildApp(scenario.code, { minify: false });
     const idsOf = (chunks: typeof upFront) => chunks.flatMap((chunk) => Object.keys(chunk.modules)).map((id) => id.slice(id.indexOf(CLIENT)));
-    const carrier = ['transports/sse-transport.ts', 'transports/sse-fetch.ts', 'transports/sse-upstream.ts'].map((file) => CLIENT + file);
+    const carrier = ['transports/sse-carrier.ts', 'transports/sse-transport.ts', 'transports/sse-fetch.ts', 'transports/sse-upstream.ts'].map((file) => CLIENT + file);
     expect(idsOf(upFront).filter((id) => carrier.includes(id))).toEqual([]);
     expect(idsOf(lazy)).toEqual(expect.arrayContaining(carrier));
   });
