@@ -174,25 +174,25 @@ export function createConnection(
       options.random,
       options.retryPolicy,
     );
+  /** Announces reconnect `attempt` after `delayMs` (state and lifecycle), then starts a round from `from`. */
+  const retry = (status: 'reconnecting' | 'suspended', attempt: number, delayMs: number, offline: boolean, from: number) => {
+    const { reason, error } = lastFailure!;
+    set({ status, attempt, delayMs, reason }, reason);
+    report('reconnecting', { attempt, delayMs, reason, error, offline });
+    schedule(from, delayMs);
+  };
   /** Waits as `decision` says, then starts a round from `from`. */
   const wait = (reason: Failure, decision: Exclude<RetryDecision, { stop: Failure }>, from: number) => {
     if (!failures++) failingSince = clock.now();
     lastFailure = reason;
     if (decision.refresh) denied = true;
-    const { delayMs, suspended } = decision;
-    const attempt = failures;
-    set({ status: suspended ? 'suspended' : 'reconnecting', attempt, delayMs, reason: reason.reason }, reason.reason);
-    report('reconnecting', { attempt, delayMs, reason: reason.reason, error: reason.error, offline: decision.offline });
-    schedule(from, delayMs);
+    retry(decision.suspended ? 'suspended' : 'reconnecting', failures, decision.delayMs, decision.offline, from);
   };
   /** The browser went offline while a round waits: it now waits for `online`, or the safety probe (the same attempt, later). */
   const waitForOnline = () => {
-    if (timer === undefined || round || (state.status != 'reconnecting' && state.status != 'suspended')) return;
-    const delayMs = offlineProbeDelay(backoff, options.random);
-    const { attempt, reason } = state;
-    set({ ...state, delayMs }, reason);
-    report('reconnecting', { attempt, delayMs, reason, error: lastFailure?.error, offline: true });
-    schedule(first, delayMs);
+    if (timer !== undefined && !round && (state.status == 'reconnecting' || state.status == 'suspended')) {
+      retry(state.status, state.attempt, offlineProbeDelay(backoff, options.random), true, first);
+    }
   };
 
   /** Applies a handshake: a session the server could not resume is a gap; its heartbeat is watched. */
