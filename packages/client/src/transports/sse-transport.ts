@@ -3,7 +3,7 @@ import type { Protocol } from '../protocols/protocol.js';
 import type { Downstream, SseEndpointOptions, StopDownstream } from './sse.js';
 import { fetchEventStream } from './sse-fetch.js';
 import { createUpstream } from './sse-upstream.js';
-import type { Transport, TransportOpenContext } from './transport.js';
+import { transportBase, type Transport, type TransportOpenContext } from './transport.js';
 import { withSchemeOrAsIs } from './url.js';
 
 /**
@@ -22,13 +22,8 @@ export function createSseTransport(
   let closed = false;
   const upstream = createUpstream(context, options.postUrl ?? url, options.postEncoding ?? (protocol.name == 'raw' ? 'form' : 'text'), options);
   const transport: Transport = {
-    kind: 'sse',
     // A malformed URL is left as is: the downstream reports it as `refused` when it tries to open.
-    url: withSchemeOrAsIs(context.url, 'http'),
-    onopen: null,
-    onmessage: null,
-    onerror: null,
-    onclose: null,
+    ...transportBase('sse', withSchemeOrAsIs(context.url, 'http')),
     open() {
       if (stop || closed) return;
       stop = downstream.start(context, options, transport, (info) => {
