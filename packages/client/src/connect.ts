@@ -11,7 +11,7 @@ import { webSocketEndpoint } from './transports/websocket.js';
  * The SSE carrier's code (stream parser, POST upstream): loaded when the first SSE attempt starts, so
  * an app whose WebSocket works never loads it (DESIGN.md, "What loads up front").
  */
-const sseCarrier = loadOnce(() => import('./transports/sse-carrier.js'));
+const sseCarrier = /* @__PURE__ */ loadOnce(() => import('./transports/sse-carrier.js'));
 
 /** `sse(href)` over the envelope, its transport loaded on demand (the fetch downstream needs a TextDecoder). */
 const fallbackSse = (href: string) =>
