@@ -73,21 +73,21 @@ export const isDenied = (failure: Failure): boolean => failure.error?.code == 'u
  */
 export function decideRetry(input: RetryInput, backoff: ResolvedBackoff, random: () => number, policy?: RetryPolicy): RetryDecision {
   const { failure, attempt, outageMs, offline } = input;
-  const { minDelayMs, maxAttempts, suspendAfterMs } = backoff;
-  const suspended = outageMs >= suspendAfterMs;
-  const gate = (delayMs: number) => (offline ? Math.max(delayMs, offlineProbeDelay(backoff, random)) : delayMs);
-  if (failure.terminal) {
-    if (isDenied(failure) && input.refreshable && !input.deniedBefore) return { delayMs: gate(minDelayMs), suspended, offline, refresh: true };
-    return { stop: failure };
-  }
+  const { minDelayMs, maxAttempts } = backoff;
+  const suspended = outageMs >= backoff.suspendAfterMs;
+  // Past here a terminal failure is a denial whose credentials can be asked for again: retried once, at once.
+  const refresh = failure.terminal;
+  if (refresh && !(isDenied(failure) && input.refreshable && !input.deniedBefore)) return { stop: failure };
+  let delayMs = minDelayMs;
   const giveUp = (why: string) => ({ stop: connectionFailure('max-attempts', why, { cause: failure.error }, true) });
-  if (attempt > maxAttempts) return giveUp(`gave up after ${maxAttempts} attempts`);
-  let delayMs = backoffDelay(attempt - 1, backoff, random, 0, outageMs);
-  if (policy) {
-    const chosen = policy({ attempt, reason: failure.reason, error: failure.error, elapsedMs: outageMs, delayMs, suspended, offline });
+  if (!refresh) {
+    if (attempt > maxAttempts) return giveUp(`gave up after ${maxAttempts} attempts`);
+    delayMs = backoffDelay(attempt - 1, backoff, random, 0, outageMs);
+    const chosen = policy?.({ attempt, reason: failure.reason, error: failure.error, elapsedMs: outageMs, delayMs, suspended, offline });
     if (chosen === false) return giveUp(`the retry policy gave up after ${attempt - 1} attempts`);
     // Anything but a number >= 0 keeps the built-in delay (a policy's bug must not become a zero-delay loop).
     if (typeof chosen == 'number' && chosen >= 0) delayMs = chosen;
+    delayMs = Math.max(delayMs, minDelayMs, failure.retryAfterMs ?? 0);
   }
-  return { delayMs: gate(Math.max(delayMs, minDelayMs, failure.retryAfterMs ?? 0)), suspended, offline, refresh: false };
+  return { delayMs: offline ? Math.max(delayMs, offlineProbeDelay(backoff, random)) : delayMs, suspended, offline, refresh };
 }
