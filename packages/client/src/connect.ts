@@ -3,7 +3,7 @@ import type { DefaultEvents, EventsMap } from './core/events.js';
 import type { PolicyOptions } from './core/options.js';
 import { envelope } from './protocols/envelope.js';
 import { lazyTransport, loadOnce } from './transports/lazy.js';
-import { sseEndpoint } from './transports/sse-endpoint.js';
+import { canReadEventStreams, sseEndpoint } from './transports/sse-endpoint.js';
 import { absoluteUrl, withSchemeOrAsIs } from './transports/url.js';
 import { webSocketEndpoint } from './transports/websocket.js';
 
@@ -13,13 +13,13 @@ import { webSocketEndpoint } from './transports/websocket.js';
  */
 const sseCarrier = /* @__PURE__ */ loadOnce(() => import('./transports/sse-carrier.js'));
 
-/** `sse(href)` over the envelope, its transport loaded on demand (the fetch downstream needs a TextDecoder). */
+/** `sse(href)` over the envelope, its transport loaded on demand. */
 const fallbackSse = (href: string) =>
   sseEndpoint(
     href,
     {},
     envelope,
-    () => typeof TextDecoder == 'function',
+    canReadEventStreams,
     (context) => lazyTransport('sse', withSchemeOrAsIs(context.url, 'http'), sseCarrier, ({ createSseTransport }) => createSseTransport(context, href, {}, envelope)),
   );
 

@@ -3,6 +3,9 @@ import type { Protocol } from '../protocols/protocol.js';
 import type { SseEndpointOptions } from './sse.js';
 import type { Platform, Transport, TransportOpenContext } from './transport.js';
 
+/** Whether the fetch downstream can run here (it decodes the stream with a TextDecoder); `fetch` is checked by the endpoint. */
+export const canReadEventStreams = (): boolean => typeof TextDecoder == 'function';
+
 /**
  * The endpoint of checked options. `createTransport` makes each attempt's transport: `sse()` builds it
  * at once (`createSseTransport`); `connect()`, whose SSE endpoint is a fallback, loads that code

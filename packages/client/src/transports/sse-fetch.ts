@@ -1,6 +1,7 @@
 import { timerMs } from '../core/clock.js';
 import { ProtocolError } from '../core/errors.js';
 import type { Downstream, SseEndpointOptions } from './sse.js';
+import { canReadEventStreams } from './sse-endpoint.js';
 import type { TransportCloseInfo } from './transport.js';
 
 /**
@@ -65,7 +66,7 @@ export function createLineSplitter(): (text: string) => string[] {
  * `bad-frame` errors. (It replaced `eventsource-parser`, 1.5 KB gzip of the default bundle.)
  */
 export const fetchEventStream: Downstream = {
-  supported: () => typeof TextDecoder == 'function',
+  supported: canReadEventStreams,
   start(context, { withCredentials, firstByteTimeoutMs: timeoutMs = 10_000 }: SseEndpointOptions, transport, end) {
     const { url } = transport;
     const controller = new AbortController();
