@@ -16,6 +16,8 @@ export default defineProject({
     setupFiles: ['test/setup-node.ts'],
     testTimeout: 15_000,
     hookTimeout: 15_000,
+    // expect.poll's own default (1 s) is shorter than a server's `retry: 1000` plus a busy machine's delay.
+    expect: { poll: { timeout: 5_000 } },
     typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
   },
 });

@@ -177,9 +177,12 @@ describe.runIf(inBrowser)('sse over fetch only', () => {
   });
 
   it('closes with timeout when the first byte is late', async () => {
-    const events = start(sse('/__sse/silent', { firstByteTimeoutMs: 200 }).createTransport(context('/__sse/silent')));
-    // Firefox resolves fetch() with the first byte of the body, not with the headers: the stream never opened.
-    expect(await closedOnce(events)).toMatchObject({ reason: 'timeout', wasOpen: !firefox });
-    expect(events.opened).toBe(firefox ? 0 : 1);
+    const events = start(sse('/__sse/silent', { firstByteTimeoutMs: 500 }).createTransport(context('/__sse/silent')));
+    // The deadline counts from the request, so whether the headers came first depends on the machine's
+    // load; the close must tell the truth either way. Firefox resolves fetch() with the first byte of the
+    // body, not with the headers: there the stream never opens.
+    const closed = await closedOnce(events);
+    expect(closed).toMatchObject({ reason: 'timeout', wasOpen: events.opened === 1 });
+    if (firefox) expect(events.opened).toBe(0);
   });
 });
