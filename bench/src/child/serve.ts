@@ -1,10 +1,12 @@
 // The child side of a bench server process (run with `node --expose-gc --import tsx`): starts the
-// server, says `ready` with its URL, answers `memory` (after a full GC), `close` and its own requests.
+// server, says `ready` with its URL, answers `memory` (after a full GC), `heap-snapshot`, `close` and
+// its own requests.
+import { writeHeapSnapshot } from 'node:v8';
 import type { ChildMessage, ChildRequest } from './protocol.js';
 
 export interface ServedChild {
   url: string;
-  /** Answers a request other than `memory` and `close`. */
+  /** Answers a request other than `memory`, `heap-snapshot` and `close`. */
   handle?(type: string, payload: unknown): unknown;
   close(): Promise<void>;
 }
@@ -25,6 +27,16 @@ export function serveParent<Options>(start: (options: Options) => Promise<Served
           gc?.();
           gc?.();
           reply(process.memoryUsage());
+        } else if (request.type === 'heap-snapshot') {
+          // After the same two GCs as `memory`; the snapshot goes to the file named by the payload.
+          gc?.();
+          gc?.();
+          const usage = process.memoryUsage();
+          try {
+            reply({ usage, file: writeHeapSnapshot(String(request.payload)) });
+          } catch (error) {
+            reply(undefined, error);
+          }
         } else if (request.type === 'close') {
           void child.close().finally(() => {
             reply();

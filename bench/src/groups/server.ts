@@ -35,7 +35,7 @@ interface Sizes {
 
 export type SetupId = ServerKind;
 
-interface Setup {
+export interface Setup {
   id: SetupId;
   label: string;
   server: ServerKind;
@@ -45,7 +45,7 @@ interface Setup {
   path: string;
 }
 
-const SETUPS: readonly Setup[] = [
+export const SETUPS: readonly Setup[] = [
   { id: 'ws', label: 'bare `ws` server (the floor: no protocol, no rooms)', server: 'ws', nodes: 1, client: 'ws-gateway', path: '/' },
   { id: 'socketio', label: 'socket.io 4, default in-memory adapter', server: 'socketio', nodes: 1, client: 'socketio-ws', path: '/socket.io/?EIO=4&transport=websocket' },
   { id: 'unisocket', label: '@unisocket/server, memory adapter', server: 'unisocket', nodes: 1, client: 'ws-envelope', path: '/rt' },

@@ -1,0 +1,101 @@
+// `pnpm --filter @unisocket/bench heap [server...] [--connections N] [--idle MS] [--keep DIR]`: where
+// the memory of idle connections goes, by constructor. For each one-node server of the server group
+// (`ws`, `socketio`, `unisocket`; default `ws unisocket`) it starts the same child process the group
+// does (`--expose-gc`), opens 20 warm-up connections and closes them, waits, takes a heap snapshot,
+// opens N clients of the group's kind, waits again, takes another, and prints what grew per connection.
+// With several servers it also prints each one's growth beyond the first's (e.g. ours beyond bare `ws`).
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startChild } from './child/parent.js';
+import { SETUPS, TOKEN, type Setup } from './groups/server.js';
+import { census, growth, type HeapCensus, type HeapGrowth } from './heap-diff.js';
+import { openIdleConnections } from './net/idle-connections.js';
+
+const USAGE = `usage: pnpm --filter @unisocket/bench heap [ws|socketio|unisocket ...] [--connections N] [--idle MS] [--keep DIR]`;
+
+interface Args {
+  servers: Setup[];
+  connections: number;
+  idleMs: number;
+  keep: string | undefined;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { servers: [], connections: 1000, idleMs: 12_000, keep: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') continue;
+    else if (arg === '--connections') args.connections = Number(argv[++i]);
+    else if (arg === '--idle') args.idleMs = Number(argv[++i]);
+    else if (arg === '--keep') args.keep = argv[++i];
+    else {
+      const setup = SETUPS.find((candidate) => candidate.id === arg && candidate.nodes === 1);
+      if (!setup) throw new TypeError(`unknown server "${arg}"\n${USAGE}`);
+      args.servers.push(setup);
+    }
+  }
+  if (!(args.connections > 0) || !(args.idleMs >= 0)) throw new TypeError(USAGE);
+  if (args.servers.length === 0) args.servers = SETUPS.filter((setup) => setup.id === 'ws' || setup.id === 'unisocket');
+  return args;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const footprint = (usage: NodeJS.MemoryUsage) => usage.heapUsed + usage.external;
+
+interface Reading {
+  usage: NodeJS.MemoryUsage;
+  census: HeapCensus;
+}
+
+/** One server: its census before and after `connections` idle clients. */
+async function measure(setup: Setup, args: Args, dir: string): Promise<{ before: Reading; after: Reading }> {
+  const node = await startChild(fileURLToPath(new URL('./server-child.ts', import.meta.url)), { kind: setup.server });
+  try {
+    (await openIdleConnections(setup.client, node.url, 20, TOKEN, setup.path)).close();
+    await sleep(args.idleMs);
+    const read = async (name: string): Promise<Reading> => {
+      const { usage, file } = await node.request<{ usage: NodeJS.MemoryUsage; file: string }>('heap-snapshot', join(dir, `${setup.id}-${name}.heapsnapshot`), 120_000);
+      return { usage, census: census(file) };
+    };
+    const before = await read('before');
+    const clients = await openIdleConnections(setup.client, node.url, args.connections, TOKEN, setup.path);
+    try {
+      await sleep(args.idleMs);
+      return { before, after: await read('after') };
+    } finally {
+      clients.close();
+    }
+  } finally {
+    await node.close();
+  }
+}
+
+function print(title: string, rows: HeapGrowth[]): void {
+  const total = rows.reduce((sum, row) => sum + row.bytesPerConnection, 0);
+  console.log(`\n${title}: ${total.toFixed(0)} B per connection in the snapshot\n${'bytes'.padStart(8)} ${'count'.padStart(7)}  kind`);
+  for (const row of rows) console.log(`${row.bytesPerConnection.toFixed(1).padStart(8)} ${row.countPerConnection.toFixed(2).padStart(7)}  ${row.kind}`);
+}
+
+const args = parseArgs(process.argv.slice(2));
+const dir = args.keep ?? mkdtempSync(join(tmpdir(), 'unisocket-heap-'));
+mkdirSync(dir, { recursive: true });
+try {
+  const results: { setup: Setup; after: HeapCensus; before: HeapCensus }[] = [];
+  for (const setup of args.servers) {
+    const { before, after } = await measure(setup, args, dir);
+    const per = (key: 'heapUsed' | 'external' | 'rss') => ((after.usage[key] - before.usage[key]) / args.connections).toFixed(0);
+    const heap = ((footprint(after.usage) - footprint(before.usage)) / args.connections).toFixed(0);
+    print(`${setup.id}: JS heap + external ${heap} B per connection (heap ${per('heapUsed')}, external ${per('external')}, RSS ${per('rss')})`, growth(before.census, after.census, args.connections, 2));
+    results.push({ setup, before: before.census, after: after.census });
+  }
+  const [reference, ...others] = results;
+  for (const other of others) {
+    // (other.after - other.before) - (reference.after - reference.before), by kind.
+    const grown = (result: (typeof results)[number]) => new Map(growth(result.before, result.after, 1, 0).map((row) => [row.kind, { count: row.countPerConnection, bytes: row.bytesPerConnection }]));
+    print(`${other.setup.id} beyond ${reference!.setup.id}`, growth(grown(reference!), grown(other), args.connections, 2));
+  }
+} finally {
+  if (!args.keep) rmSync(dir, { recursive: true, force: true });
+}
