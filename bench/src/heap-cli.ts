@@ -1,7 +1,7 @@
-// `pnpm --filter @unisocket/bench heap [server...] [--connections N] [--idle MS] [--keep DIR]`: where
+// `pnpm --filter @unisocket/bench heap [server...] [--connections N] [--warm-up N] [--idle MS] [--keep DIR]`: where
 // the memory of idle connections goes, by constructor. For each one-node server of the server group
 // (`ws`, `socketio`, `unisocket`; default `ws unisocket`) it starts the same child process the group
-// does (`--expose-gc`), opens 20 warm-up connections and closes them, waits, takes a heap snapshot,
+// does (`--expose-gc`), opens 20 warm-up connections (the group's number) and closes them, waits, takes a heap snapshot,
 // opens N clients of the group's kind, waits again, takes another, and prints what grew per connection.
 // With several servers it also prints each one's growth beyond the first's (e.g. ours beyond bare `ws`).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -13,21 +13,23 @@ import { SETUPS, TOKEN, type Setup } from './groups/server.js';
 import { census, growth, type HeapCensus, type HeapGrowth } from './heap-diff.js';
 import { openIdleConnections } from './net/idle-connections.js';
 
-const USAGE = `usage: pnpm --filter @unisocket/bench heap [ws|socketio|unisocket ...] [--connections N] [--idle MS] [--keep DIR]`;
+const USAGE = `usage: pnpm --filter @unisocket/bench heap [ws|socketio|unisocket ...] [--connections N] [--warm-up N] [--idle MS] [--keep DIR]`;
 
 interface Args {
   servers: Setup[];
   connections: number;
+  warmUp: number;
   idleMs: number;
   keep: string | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { servers: [], connections: 1000, idleMs: 12_000, keep: undefined };
+  const args: Args = { servers: [], connections: 1000, warmUp: 20, idleMs: 12_000, keep: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') continue;
     else if (arg === '--connections') args.connections = Number(argv[++i]);
+    else if (arg === '--warm-up') args.warmUp = Number(argv[++i]);
     else if (arg === '--idle') args.idleMs = Number(argv[++i]);
     else if (arg === '--keep') args.keep = argv[++i];
     else {
@@ -36,7 +38,7 @@ function parseArgs(argv: string[]): Args {
       args.servers.push(setup);
     }
   }
-  if (!(args.connections > 0) || !(args.idleMs >= 0)) throw new TypeError(USAGE);
+  if (!(args.connections > 0) || !(args.warmUp >= 0) || !(args.idleMs >= 0)) throw new TypeError(USAGE);
   if (args.servers.length === 0) args.servers = SETUPS.filter((setup) => setup.id === 'ws' || setup.id === 'unisocket');
   return args;
 }
@@ -53,7 +55,7 @@ interface Reading {
 async function measure(setup: Setup, args: Args, dir: string): Promise<{ before: Reading; after: Reading }> {
   const node = await startChild(fileURLToPath(new URL('./server-child.ts', import.meta.url)), { kind: setup.server });
   try {
-    (await openIdleConnections(setup.client, node.url, 20, TOKEN, setup.path)).close();
+    if (args.warmUp > 0) (await openIdleConnections(setup.client, node.url, args.warmUp, TOKEN, setup.path)).close();
     await sleep(args.idleMs);
     const read = async (name: string): Promise<Reading> => {
       const { usage, file } = await node.request<{ usage: NodeJS.MemoryUsage; file: string }>('heap-snapshot', join(dir, `${setup.id}-${name}.heapsnapshot`), 120_000);
