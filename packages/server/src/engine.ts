@@ -260,8 +260,13 @@ export class Engine implements AdapterNode {
     }
     const accept = (data: unknown) => {
       if (socket.destroyed) return;
-      if (this.closing) rejectUpgrade(socket, 503, 'server-closing', 'the server is shutting down');
-      else this.webSockets.accept(request, socket, head, data);
+      if (this.closing) {
+        rejectUpgrade(socket, 503, 'server-closing', 'the server is shutting down');
+        return;
+      }
+      this.webSockets.accept(request, socket, head, data);
+      // `ws` has its own error listener on the socket from here on: a second would cost every connection a listener array.
+      socket.off('error', this.reporterOfSocket);
     };
     if (!this.options.authenticate && !this.ready) {
       accept(undefined);
@@ -280,7 +285,7 @@ export class Engine implements AdapterNode {
     return true;
   }
 
-  /** One listener for every upgraded socket's errors (a closure per socket would live as long as it). */
+  /** One listener for the errors of every socket being upgraded (a closure per socket would live as long as it). */
   private readonly reporterOfSocket = (error: Error) => this.log(`upgrade socket error: ${error.message}`);
 
   // ---- heartbeat and shutdown ----
@@ -306,9 +311,9 @@ export class Engine implements AdapterNode {
     clearInterval(this.ticker);
     const bye = byeText('server-closing', 'the server is shutting down', true);
     const carriers = [...this.sockets.values()].flatMap((socket) => (socket.carrier ? [socket.carrier] : []));
-    const webSockets = [...this.webSockets.pending, ...carriers.filter((carrier): carrier is CarrierSocket => carrier.kind === 'websocket')];
+    const webSockets = [...this.webSockets.pending.keys(), ...carriers.filter((carrier): carrier is CarrierSocket => carrier.kind === 'websocket')];
     for (const carrier of carriers) carrier.finish(bye, 1001);
-    for (const socket of this.webSockets.pending) socket.finish(undefined, 1001);
+    for (const socket of this.webSockets.pending.keys()) socket.finish(undefined, 1001);
     const closedSockets = webSockets.map((socket) => new Promise((done) => (socket.readyState === socket.CLOSED ? done(undefined) : socket.once('close', done))));
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise((done) => (timer = setTimeout(done, this.options.closeGraceMs)));

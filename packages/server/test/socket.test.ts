@@ -57,6 +57,23 @@ describe('socket', () => {
     expect(events(cat.peer.frames.all, 'hi')).toEqual([['from ann to all']]);
   });
 
+  it('rooms lists joins in order without leaves; the Set it returns stays live; broadcasts follow', async () => {
+    const { rt, join } = await start();
+    const ann = await join();
+    expect([...ann.socket.rooms]).toEqual([]);
+    for (const room of ['a', 'b', 'c', 'b']) ann.socket.join(room);
+    ann.socket.leave('b');
+    ann.socket.leave('never-joined');
+    const rooms = ann.socket.rooms;
+    expect([...rooms]).toEqual(['a', 'c']);
+    ann.socket.join('d');
+    ann.socket.leave('a');
+    expect(ann.socket.rooms).toBe(rooms);
+    expect([...rooms]).toEqual(['c', 'd']);
+    for (const room of ['a', 'b', 'c', 'd']) await rt.to(room).emit('in', room);
+    await expect.poll(() => events(ann.peer.frames.all, 'in')).toEqual([['c'], ['d']]);
+  });
+
   it('disconnect() ends the session for good: bye session-ended without retry, the token no longer resumes', async () => {
     const { disconnects, join, wsUrl } = await start();
     const ann = await join('r');

@@ -8,21 +8,21 @@ import type {
   SessionInfo,
   SessionLimits,
 } from './adapter.js';
+import { addRoom, hasRoom, removeRoom, roomsOf, type RoomList } from '../session/room-list.js';
 
 /**
  * One session as the memory store keeps it. An idle session holds no array: its log is created with
- * its first frame, its room list with its first join.
+ * its first frame, its room list holds one room without one. When a detached session expires is the store's
+ * (`MemoryStore.detached`), not a field here: a time in ms is no small integer, so V8 would box it in
+ * a heap number of its own in every record, attached ones included.
  */
 class MemoryRecord {
   seq = 0;
   rcid = 0;
-  /** Rooms in join order. */
-  rooms: string[] | undefined;
+  rooms: RoomList;
   /** The replay window: `log[i]` has `seq - log.length + 1 + i`. */
   log: FrameTail[] | undefined;
   logBytes = 0;
-  /** When a detached session expires (ms, `Date.now()`); 0 while attached. */
-  expiresAt = 0;
 
   constructor(
     readonly id: string,
@@ -32,7 +32,7 @@ class MemoryRecord {
   ) {}
 
   info(): SessionInfo {
-    return { id: this.id, rooms: this.rooms ? [...this.rooms] : [], data: this.data };
+    return { id: this.id, rooms: [...roomsOf(this.rooms)], data: this.data };
   }
 }
 
@@ -44,24 +44,30 @@ class MemoryRecord {
 export class MemoryStore {
   readonly sessions = new Map<string, MemoryRecord>();
   readonly rooms = new Map<string, Set<MemoryRecord>>();
-  /** Detached sessions in the order they detached (which is expiry order when every node uses one TTL). */
-  private readonly detached = new Set<MemoryRecord>();
+  /**
+   * Detached sessions and when each expires (ms, `Date.now()`), in the order they detached (which is
+   * expiry order when every node uses one TTL).
+   */
+  private readonly detached = new Map<MemoryRecord, number>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweepAt = Infinity;
   /** Adapters bound to this store and not closed. */
   readonly adapters = new Set<MemoryAdapter>();
 
-  /** Marks `record` detached until `expiresAt`: one timer for the whole store, armed for the oldest. */
+  /** Marks `record` detached for `ttlMs`: one timer for the whole store, armed for the oldest. */
   detach(record: MemoryRecord, ttlMs: number): void {
+    const expiresAt = Date.now() + ttlMs;
     this.detached.delete(record);
-    record.expiresAt = Date.now() + ttlMs;
-    this.detached.add(record);
-    this.arm(record.expiresAt);
+    this.detached.set(record, expiresAt);
+    this.arm(expiresAt);
   }
 
   attach(record: MemoryRecord): void {
-    record.expiresAt = 0;
     this.detached.delete(record);
+  }
+
+  isDetached(record: MemoryRecord): boolean {
+    return this.detached.has(record);
   }
 
   /** Removes the session, its log and its memberships. */
@@ -69,7 +75,7 @@ export class MemoryStore {
     if (this.sessions.get(record.id) !== record) return;
     this.sessions.delete(record.id);
     this.detached.delete(record);
-    for (const room of record.rooms ?? []) this.leaveRoom(record, room);
+    for (const room of roomsOf(record.rooms)) this.leaveRoom(record, room);
     record.rooms = undefined;
     record.log = undefined;
   }
@@ -119,9 +125,9 @@ export class MemoryStore {
     this.sweepAt = Infinity;
     this.sweepTimer = undefined;
     const now = Date.now();
-    for (const record of this.detached) {
-      if (record.expiresAt > now) {
-        this.arm(record.expiresAt);
+    for (const [record, expiresAt] of this.detached) {
+      if (expiresAt > now) {
+        this.arm(expiresAt);
         return;
       }
       this.remove(record);
@@ -224,10 +230,8 @@ export class MemoryAdapter implements Adapter {
 
   join(id: string, room: string): void {
     const record = this.store.sessions.get(id);
-    if (!record) return;
-    const rooms = (record.rooms ??= []);
-    if (rooms.includes(room)) return;
-    rooms.push(room);
+    if (!record || hasRoom(record.rooms, room)) return;
+    record.rooms = addRoom(record.rooms, room);
     let members = this.store.rooms.get(room);
     if (!members) this.store.rooms.set(room, (members = new Set()));
     members.add(record);
@@ -235,11 +239,8 @@ export class MemoryAdapter implements Adapter {
 
   leave(id: string, room: string): void {
     const record = this.store.sessions.get(id);
-    const rooms = record?.rooms;
-    if (!record || !rooms) return;
-    const at = rooms.indexOf(room);
-    if (at < 0) return;
-    rooms.splice(at, 1);
+    if (!record || !hasRoom(record.rooms, room)) return;
+    record.rooms = removeRoom(record.rooms, room);
     this.store.leaveRoom(record, room);
   }
 
@@ -267,7 +268,7 @@ export class MemoryAdapter implements Adapter {
     }
     // Other nodes share the store: this node's sessions stay, detached, for them to resume.
     for (const record of store.sessions.values()) {
-      if (record.owner === this && record.expiresAt === 0) store.detach(record, this.limits.detachedTtlMs);
+      if (record.owner === this && !store.isDetached(record)) store.detach(record, this.limits.detachedTtlMs);
     }
   }
 

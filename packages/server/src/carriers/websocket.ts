@@ -37,8 +37,8 @@ export function rejectUpgrade(socket: Duplex, status: number, code: string, mess
 export interface WebSocketCarriers {
   /** Completes an accepted upgrade; `data` is what `authenticate` answered. */
   accept(request: IncomingMessage, socket: Duplex, head: Buffer, data: unknown): void;
-  /** Sockets without a session yet (before `hello`, or while it is answered); attached ones are the sessions'. */
-  readonly pending: ReadonlySet<CarrierSocket>;
+  /** Sockets without a session yet (before `hello`, or while it is answered), with `authenticate`'s answer until `hello`; attached ones are the sessions'. */
+  readonly pending: ReadonlyMap<CarrierSocket, unknown>;
   /** Heartbeat tick of the pending sockets: one without `hello` since the last tick is dropped. */
   tick(): void;
   close(): Promise<void>;
@@ -50,19 +50,18 @@ export interface CarrierSocket extends WebSocket, Carrier {
 }
 
 /**
- * Builds the WebSocket carriers of one engine. An idle connection costs the `ws` socket and three
+ * Builds the WebSocket carriers of one engine. An idle connection costs the `ws` socket and four
  * fields on it: the carrier lives on the socket itself (a subclass `ws` instantiates through its
  * `WebSocket` option), with no listener (its `emit` dispatches the events `ws` raises), and once it
  * carries a session it is in no collection but the session's.
  */
 export function createWebSocketCarriers(engine: Engine): WebSocketCarriers {
   const { options } = engine;
-  const pending = new Set<EngineSocket>();
+  /** Sockets waiting for `hello`, with `authenticate`'s answer for their session (kept here, not on every socket). */
+  const pending = new Map<EngineSocket, unknown>();
 
   class EngineSocket extends WebSocket implements Carrier {
     session: AnyServerSocket | undefined;
-    /** `authenticate`'s answer, until `hello` opens the session. */
-    auth: unknown;
     /** Heard from since the last heartbeat tick (pong, or any message). */
     alive = true;
     /** `hello` is being answered. */
@@ -163,22 +162,21 @@ export function createWebSocketCarriers(engine: Engine): WebSocketCarriers {
       return;
     }
     socket.opening = true;
-    const auth = socket.auth;
-    socket.auth = undefined;
+    const auth = pending.get(socket);
+    // Stays pending (heartbeat ticks drop it if it falls silent) until a session holds it, which the
+    // memory adapter does before `open` returns.
+    pending.set(socket, undefined);
     engine.open(socket, frame.token, frame.lastSeq, auth);
+    if (socket.session) pending.delete(socket);
   }
 
   return {
     pending,
     accept(request, socket, head, data) {
-      wss.handleUpgrade(request, socket, head, (ws) => {
-        const carrier = ws as EngineSocket;
-        carrier.auth = data;
-        pending.add(carrier);
-      });
+      wss.handleUpgrade(request, socket, head, (ws) => pending.set(ws as EngineSocket, data));
     },
     tick() {
-      for (const socket of pending) {
+      for (const socket of pending.keys()) {
         if (socket.session) pending.delete(socket);
         else socket.heartbeat();
       }

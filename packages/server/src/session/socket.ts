@@ -8,6 +8,7 @@ import { ackTail, byeText, errorText, eventTail, welcomeText } from '../protocol
 import type { ClientEventFrame, ClientFrame, ErrorBody } from '../protocol/frames.js';
 import { Listeners } from '../util/listeners.js';
 import { andThen, attempt, settle } from '../util/maybe.js';
+import { addRoom, hasRoom, removeRoom, roomListOf, roomsOf, type RoomList } from './room-list.js';
 
 /** Why a session ended on this node (`disconnect`). */
 export type DisconnectReason =
@@ -89,14 +90,15 @@ type AnyHandler = (...args: unknown[]) => unknown;
 
 /**
  * The server's session object (the application's `Socket`). Idle, it is this object and nothing else:
- * handler map, room set, ack table and lifecycle listeners are created on first use.
+ * handler map, ack table and lifecycle listeners are created on first use, one room is held by its name.
  */
 export class ServerSocket<In extends EventsMap = DefaultEvents, Out extends EventsMap = DefaultEvents, Data = Record<string, unknown>> implements Socket<In, Out, Data> {
   carrier: Carrier | undefined;
   /** Highest client `cid` processed (the adapter decides; this copy feeds `ping` frames). */
   rcid: number;
   ended = false;
-  private roomSet: Set<string> | undefined;
+  /** Rooms in join order: a RoomList until the application reads `rooms`, then the Set it got (so that it stays live). */
+  private roomList: RoomList | Set<string>;
   private handlers: Map<string, AnyHandler> | undefined;
   private listeners: Listeners<SocketLifecycle> | undefined;
   /** Client events waiting for their `claim` (async adapters); undefined when none waits. */
@@ -117,7 +119,7 @@ export class ServerSocket<In extends EventsMap = DefaultEvents, Out extends Even
   ) {
     this.rcid = rcid;
     this.ownData = data as Data | undefined;
-    if (rooms.length > 0) this.roomSet = new Set(rooms);
+    this.roomList = roomListOf(rooms);
   }
 
   get data(): Data {
@@ -139,7 +141,9 @@ export class ServerSocket<In extends EventsMap = DefaultEvents, Out extends Even
   }
 
   get rooms(): ReadonlySet<string> {
-    return this.roomSet ?? EMPTY;
+    if (this.roomList === undefined) return EMPTY;
+    if (!(this.roomList instanceof Set)) this.roomList = new Set(roomsOf(this.roomList));
+    return this.roomList;
   }
 
   get lifecycle(): Socket['lifecycle'] {
@@ -171,14 +175,21 @@ export class ServerSocket<In extends EventsMap = DefaultEvents, Out extends Even
 
   join(room: string): void {
     if (typeof room !== 'string' || room === '') throw new TypeError('unisocket server: a room name must be a non-empty string');
-    if (this.ended || this.roomSet?.has(room)) return;
-    (this.roomSet ??= new Set()).add(room);
+    if (this.ended || this.isIn(room)) return;
+    if (this.roomList instanceof Set) this.roomList.add(room);
+    else this.roomList = addRoom(this.roomList, room);
     settle(attempt(() => this.engine.adapter.join(this.id, room)), this.engine.reporter);
   }
 
   leave(room: string): void {
-    if (this.ended || !this.roomSet?.delete(room)) return;
+    if (this.ended || !this.isIn(room)) return;
+    if (this.roomList instanceof Set) this.roomList.delete(room);
+    else this.roomList = removeRoom(this.roomList, room);
     settle(attempt(() => this.engine.adapter.leave(this.id, room)), this.engine.reporter);
+  }
+
+  private isIn(room: string): boolean {
+    return this.roomList instanceof Set ? this.roomList.has(room) : hasRoom(this.roomList, room);
   }
 
   to(room: string | readonly string[]): BroadcastOperator<Out> {
