@@ -119,8 +119,13 @@ export function createWebSocketCarriers(engine: Engine): WebSocketCarriers {
      * listeners would add an entry each to every socket's listener table. Listeners added anyway still run.
      */
     override emit(event: string | symbol, ...args: unknown[]): boolean {
-      if (event === 'message') handleMessage(this, args[0] as RawData, args[1] as boolean);
-      else if (event === 'pong') this.alive = true;
+      if (event === 'message') {
+        handleMessage(this, args[0] as RawData, args[1] as boolean);
+        releaseReceiveQueue(this);
+      } else if (event === 'pong') {
+        this.alive = true;
+        releaseReceiveQueue(this);
+      }
       else if (event === 'close') {
         pending.delete(this);
         this.session?.detach(this);
@@ -185,6 +190,19 @@ export function createWebSocketCarriers(engine: Engine): WebSocketCarriers {
       await new Promise<void>((done) => wss.close(() => done()));
     },
   };
+}
+
+/**
+ * `ws` queues the chunks it receives in an array that keeps the 17 slots its first push reserved
+ * (152 bytes) after they are read, and every connection receives something (`hello`, then a pong per
+ * heartbeat): an idle connection would hold those slots for good. An empty array holds none (V8
+ * shares one empty store), so the queue is swapped for one each time it has been read to the end.
+ * Called as `ws` raises a message or pong, after which its receiver reads the queue afresh.
+ * `_receiver._buffers` is internal to `ws` (8.x, like `_socket`): anything but an empty array is left alone.
+ */
+function releaseReceiveQueue(socket: WebSocket): void {
+  const receiver = (socket as unknown as { _receiver?: { _buffers?: unknown } })._receiver;
+  if (receiver && Array.isArray(receiver._buffers) && receiver._buffers.length === 0) receiver._buffers = [];
 }
 
 function rawText(data: RawData): string {
