@@ -1,9 +1,15 @@
-// `pnpm --filter @unisocket/bench heap [server...] [--connections N] [--warm-up N] [--idle MS] [--keep DIR]`: where
-// the memory of idle connections goes, by constructor. For each one-node server of the server group
-// (`ws`, `socketio`, `unisocket`; default `ws unisocket`) it starts the same child process the group
-// does (`--expose-gc`), opens 20 warm-up connections (the group's number) and closes them, waits, takes a heap snapshot,
-// opens N clients of the group's kind, waits again, takes another, and prints what grew per connection.
-// With several servers it also prints each one's growth beyond the first's (e.g. ours beyond bare `ws`).
+// `pnpm --filter @unisocket/bench heap [server...] [--connections N] [--warm-up N] [--hold N] [--idle MS] [--keep DIR]`:
+// where the memory of idle connections goes, by constructor. For each one-node server of the server
+// group (`ws`, `socketio`, `unisocket`; default `ws unisocket`) it starts the same child process the
+// group does (`--expose-gc`), opens 20 warm-up connections (the group's number) and closes them, opens
+// `--hold` connections it keeps (default none), waits, takes a heap snapshot, opens N clients of the
+// group's kind, waits again, takes another, and prints what grew per connection. With several servers
+// it also prints each one's growth beyond the first's (e.g. ours beyond bare `ws`).
+//
+// `--hold 1000` reads the cost of 1,000 more connections on a node that already serves 1,000: what V8
+// compiles once for serving connections (a few hundred KB, more for a server that runs more code per
+// connection) is then in both snapshots, where the server group's 20 warm-up connections leave it in
+// its reading.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,23 +19,25 @@ import { SETUPS, TOKEN, type Setup } from './groups/server.js';
 import { census, growth, type HeapCensus, type HeapGrowth } from './heap-diff.js';
 import { openIdleConnections } from './net/idle-connections.js';
 
-const USAGE = `usage: pnpm --filter @unisocket/bench heap [ws|socketio|unisocket ...] [--connections N] [--warm-up N] [--idle MS] [--keep DIR]`;
+const USAGE = `usage: pnpm --filter @unisocket/bench heap [ws|socketio|unisocket ...] [--connections N] [--warm-up N] [--hold N] [--idle MS] [--keep DIR]`;
 
 interface Args {
   servers: Setup[];
   connections: number;
   warmUp: number;
+  hold: number;
   idleMs: number;
   keep: string | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { servers: [], connections: 1000, warmUp: 20, idleMs: 12_000, keep: undefined };
+  const args: Args = { servers: [], connections: 1000, warmUp: 20, hold: 0, idleMs: 12_000, keep: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') continue;
     else if (arg === '--connections') args.connections = Number(argv[++i]);
     else if (arg === '--warm-up') args.warmUp = Number(argv[++i]);
+    else if (arg === '--hold') args.hold = Number(argv[++i]);
     else if (arg === '--idle') args.idleMs = Number(argv[++i]);
     else if (arg === '--keep') args.keep = argv[++i];
     else {
@@ -38,7 +46,7 @@ function parseArgs(argv: string[]): Args {
       args.servers.push(setup);
     }
   }
-  if (!(args.connections > 0) || !(args.warmUp >= 0) || !(args.idleMs >= 0)) throw new TypeError(USAGE);
+  if (!(args.connections > 0) || !(args.warmUp >= 0) || !(args.hold >= 0) || !(args.idleMs >= 0)) throw new TypeError(USAGE);
   if (args.servers.length === 0) args.servers = SETUPS.filter((setup) => setup.id === 'ws' || setup.id === 'unisocket');
   return args;
 }
@@ -54,8 +62,10 @@ interface Reading {
 /** One server: its census before and after `connections` idle clients. */
 async function measure(setup: Setup, args: Args, dir: string): Promise<{ before: Reading; after: Reading }> {
   const node = await startChild(fileURLToPath(new URL('./server-child.ts', import.meta.url)), { kind: setup.server });
+  let held: { close(): void } | undefined;
   try {
     if (args.warmUp > 0) (await openIdleConnections(setup.client, node.url, args.warmUp, TOKEN, setup.path)).close();
+    if (args.hold > 0) held = await openIdleConnections(setup.client, node.url, args.hold, TOKEN, setup.path);
     await sleep(args.idleMs);
     const read = async (name: string): Promise<Reading> => {
       const { usage, file } = await node.request<{ usage: NodeJS.MemoryUsage; file: string }>('heap-snapshot', join(dir, `${setup.id}-${name}.heapsnapshot`), 120_000);
@@ -70,6 +80,7 @@ async function measure(setup: Setup, args: Args, dir: string): Promise<{ before:
       clients.close();
     }
   } finally {
+    held?.close();
     await node.close();
   }
 }
@@ -84,19 +95,19 @@ const args = parseArgs(process.argv.slice(2));
 const dir = args.keep ?? mkdtempSync(join(tmpdir(), 'unisocket-heap-'));
 mkdirSync(dir, { recursive: true });
 try {
-  const results: { setup: Setup; after: HeapCensus; before: HeapCensus }[] = [];
+  const results: { setup: Setup; after: HeapCensus; before: HeapCensus; heap: number }[] = [];
   for (const setup of args.servers) {
     const { before, after } = await measure(setup, args, dir);
     const per = (key: 'heapUsed' | 'external' | 'rss') => ((after.usage[key] - before.usage[key]) / args.connections).toFixed(0);
-    const heap = ((footprint(after.usage) - footprint(before.usage)) / args.connections).toFixed(0);
-    print(`${setup.id}: JS heap + external ${heap} B per connection (heap ${per('heapUsed')}, external ${per('external')}, RSS ${per('rss')})`, growth(before.census, after.census, args.connections, 2));
-    results.push({ setup, before: before.census, after: after.census });
+    const heap = (footprint(after.usage) - footprint(before.usage)) / args.connections;
+    print(`${setup.id}: JS heap + external ${heap.toFixed(0)} B per connection (heap ${per('heapUsed')}, external ${per('external')}, RSS ${per('rss')})`, growth(before.census, after.census, args.connections, 2));
+    results.push({ setup, before: before.census, after: after.census, heap });
   }
   const [reference, ...others] = results;
   for (const other of others) {
     // (other.after - other.before) - (reference.after - reference.before), by kind.
     const grown = (result: (typeof results)[number]) => new Map(growth(result.before, result.after, 1, 0).map((row) => [row.kind, { count: row.countPerConnection, bytes: row.bytesPerConnection }]));
-    print(`${other.setup.id} beyond ${reference!.setup.id}`, growth(grown(reference!), grown(other), args.connections, 2));
+    print(`${other.setup.id} beyond ${reference!.setup.id} (JS heap + external ${(other.heap / reference!.heap).toFixed(2)}x)`, growth(grown(reference!), grown(other), args.connections, 2));
   }
 } finally {
   if (!args.keep) rmSync(dir, { recursive: true, force: true });
