@@ -265,7 +265,8 @@ export class Engine implements AdapterNode {
         return;
       }
       this.webSockets.accept(request, socket, head, data);
-      // `ws` has its own error listener on the socket from here on: a second would cost every connection a listener array.
+      // `ws` has its own error listener on the socket from here on; a second one would cost every
+      // connection a listener array for as long as it lives.
       socket.off('error', this.reporterOfSocket);
     };
     if (!this.options.authenticate && !this.ready) {

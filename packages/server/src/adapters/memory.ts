@@ -12,9 +12,9 @@ import { addRoom, hasRoom, removeRoom, roomsOf, type RoomList } from '../session
 
 /**
  * One session as the memory store keeps it. An idle session holds no array: its log is created with
- * its first frame, its room list holds one room without one. When a detached session expires is the store's
- * (`MemoryStore.detached`), not a field here: a time in ms is no small integer, so V8 would box it in
- * a heap number of its own in every record, attached ones included.
+ * its first frame, and its room list holds one room without one. When a detached session expires is
+ * the store's (`MemoryStore.detached`), not a field here: a time in ms is no small integer, so V8
+ * would box it in a heap number of its own in every record, attached ones included.
  */
 class MemoryRecord {
   seq = 0;

@@ -125,8 +125,7 @@ export function createWebSocketCarriers(engine: Engine): WebSocketCarriers {
       } else if (event === 'pong') {
         this.alive = true;
         releaseReceiveQueue(this);
-      }
-      else if (event === 'close') {
+      } else if (event === 'close') {
         pending.delete(this);
         this.session?.detach(this);
       } else if (event === 'error') engine.log(`websocket error${this.session ? ` (session ${this.session.id})` : ''}: ${(args[0] as Error).message}`);
