@@ -143,11 +143,8 @@ export function createOutbox({ maxMessages, maxBytes, overflow }: ResolvedOutbox
       head++;
       holes--;
     }
-    if (head == slots.length) {
-      slots = [];
-      keys = [];
-      head = sentEnd = holes = 0;
-    } else if (head + holes > 64 && 2 * (head + holes) > slots.length) {
+    // An emptied list is kept until 64 slots are spent (one round trip at a time must not allocate a new list each).
+    if (head + holes > 64 && 2 * (head + holes) > slots.length) {
       // Half the list is holes: rebuild it from what is left (paid for by the removals that made the holes).
       const kept: Queued[] = [];
       let sent = 0;
@@ -207,14 +204,12 @@ export function createOutbox({ maxMessages, maxBytes, overflow }: ResolvedOutbox
       return dropped;
     },
     take() {
-      const taken: OutboxEntry[] = [];
-      for (let index = sentEnd; index < slots.length; index++) {
-        const entry = slots[index];
-        if (entry) taken.push(entry);
-      }
+      // A copy of the exact size (one entry, most often: a growing list would reserve room for 17).
+      const taken = slots.slice(sentEnd);
+      const holey = taken.length > waiting;
       sentEnd = slots.length;
       waiting = waitingBytes = 0;
-      return taken;
+      return holey ? taken.filter((entry) => !!entry) : (taken as OutboxEntry[]);
     },
     number(entry) {
       const cid = (entry.cid = nextCid++);

@@ -5,7 +5,7 @@ import type { LifecycleEvents } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
 import { createOutbox, estimateBytes, sizeOf, type OutboxEntry } from './outbox.js';
 import type { ProtocolInput, ResumeCursor } from '../protocols/protocol.js';
-import type { OutboundFrame } from '../transports/transport.js';
+import { SENT, type OutboundFrame } from '../transports/transport.js';
 
 export interface SessionHooks {
   /** Calls the application's listeners of `name`; returns what the first one returned (an ack answer). */
@@ -67,22 +67,40 @@ interface PendingRequest {
   signal?: AbortSignal;
 }
 
+/** An entry of `emitWithAck`: its request rides on it while it waits (no map from entries to requests). */
+type Asked = OutboxEntry & { request?: PendingRequest };
+
+/** A Promise's resolving functions, taken by one shared executor: no closure per request. */
+let resolve: PendingRequest['resolve'];
+let reject: PendingRequest['reject'];
+const capture = (onValue: typeof resolve, onError: typeof reject) => {
+  resolve = onValue;
+  reject = onError;
+};
+
 export function createSession(options: ResolvedOptions, hooks: SessionHooks): Session {
   const { report, deliver } = hooks;
   const { clock } = options;
   const outbox = createOutbox(options.outbox);
-  let [reportedSize, reportedBytes] = [0, 0];
+  let reportedSize = 0;
+  let reportedBytes = 0;
   /** Reports the outbox when what waits changed (a message sent at once changes nothing, and costs no allocation). */
   const changed = () => {
     const { size, bytes } = outbox;
     if (size == reportedSize && bytes == reportedBytes) return;
-    [reportedSize, reportedBytes] = [size, bytes];
+    reportedSize = size;
+    reportedBytes = bytes;
     report('outbox', { size, bytes });
   };
   const reportError = (error: UnisocketError) => report('error', { error });
   const sendOrReport = (attempt: Attempt, frames: readonly OutboundFrame[]) => attempt.send(frames).catch(reportError);
 
-  const requests = new Map<OutboxEntry, PendingRequest>();
+  /**
+   * Entries whose request waits, in the order asked. A settled one leaves a hole (its `request` gone),
+   * swept once holes are more than half the list (empty once none waits): settling costs no search.
+   */
+  let asked: Asked[] = [];
+  let holes = 0;
   /** Entries with a pending request, by the cid they went out with in the current session. */
   const byCid = new Map<number, OutboxEntry>();
   // One timer serves every deadline: it is armed for the earliest one and, when it fires, times out
@@ -100,17 +118,22 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     const now = clock.now();
     let next = Infinity;
     timerAt = Infinity;
-    for (const [entry, { deadline, timeoutMs }] of requests) {
-      if (deadline <= now) giveUp(entry, new RequestError('ack-timeout', `no ack for "${entry.name}" within ${timeoutMs} ms`));
-      else next = Math.min(next, deadline);
+    for (const entry of asked) {
+      const { deadline, timeoutMs } = entry.request ?? {};
+      if (deadline! <= now) giveUp(entry, new RequestError('ack-timeout', `no ack for "${entry.name}" within ${timeoutMs} ms`));
+      else if (deadline) next = Math.min(next, deadline);
     }
     arm(next);
   };
   /** Finishes the request of `entry`, if it has one, once: rejects with `error`, or resolves with `value`. */
-  const settle = (entry: OutboxEntry, error?: Error, value?: unknown) => {
-    const request = requests.get(entry);
+  const settle = (entry: Asked, error?: Error, value?: unknown) => {
+    const { request } = entry;
     if (!request) return;
-    requests.delete(entry);
+    entry.request = undefined;
+    if (2 * ++holes > asked.length) {
+      asked = asked.filter((left) => left.request);
+      holes = 0;
+    }
     // Cids are unique in a session and forgotten when it ends: this one can only be the entry's.
     byCid.delete(entry.cid!);
     request.signal?.removeEventListener('abort', request.abort!);
@@ -124,10 +147,10 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
   };
   /** The session ended: rejects every request for which `keep` is false (all without `keep`); every cid is forgotten. */
   const endSession = (error: Error, keep?: (entry: OutboxEntry) => boolean) => {
-    for (const entry of requests.keys()) if (!keep?.(entry)) settle(entry, error);
+    for (const entry of asked) if (!keep?.(entry)) settle(entry, error);
     // The kept requests go out again with new cids, and are bound to them then.
     byCid.clear();
-    if (!requests.size) {
+    if (!asked.length) {
       clock.clearTimeout(timer);
       timerAt = Infinity;
     }
@@ -171,7 +194,7 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
    */
   const refuse = (entry: OutboxEntry, error: RequestError) => {
     outbox.settle([entry]);
-    if (requests.has(entry)) settle(entry, error);
+    if ((entry as Asked).request) settle(entry, error);
     else if (entry == adding) refused = error;
     else report('error', { error, dropped: [entry] });
   };
@@ -182,10 +205,13 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     const codec = attempt?.codec;
     if (!codec || busy) return changed();
     const { supportsAcks, acksOnly } = codec;
-    const frames: OutboundFrame[] = [];
+    const taken = outbox.take();
+    // Of the exact size (a growing list would reserve room for 17), cut to what was made.
+    const frames: OutboundFrame[] = Array(taken.length);
+    let made = 0;
     /** Without acks (raw): the entry of each frame, done once the transport took it. */
     const done: OutboxEntry[] = [];
-    for (const entry of outbox.take()) {
+    for (const entry of taken) {
       const { name, args, wantsAck, raw } = entry;
       if (wantsAck && !supportsAcks) {
         outbox.settle([entry]);
@@ -207,18 +233,19 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
       }
       if (supportsAcks) {
         if (entry.cid === undefined) outbox.number(entry);
-        if (requests.has(entry)) byCid.set(cid, entry);
+        if ((entry as Asked).request) byCid.set(cid, entry);
       }
       // Its size, should it have to wait again (sent, then the connection lost before the server confirmed it).
       entry.bytes ||= sizeOf(frame);
-      frames.push(frame);
+      frames[made++] = frame;
       // Without an ack asked from an acks-only server (Socket.IO), a message goes at most once: done now, never
       // sent again (not even when this send fails). Without acks (raw), a message is done once the transport took it.
       if (acksOnly && !wantsAck) outbox.settle([entry]);
       if (!supportsAcks) done.push(entry);
     }
     changed();
-    if (frames.length) send(attempt, codec, frames, done);
+    frames.length = made;
+    if (made) send(attempt, codec, frames, done);
   };
 
   /**
@@ -233,7 +260,10 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
   const send = (attempt: Attempt, codec: NonNullable<Attempt['codec']>, frames: OutboundFrame[], done: OutboxEntry[]) => {
     const onSocket = attempt.carrier == 'websocket';
     // The hot path (acked events on a WebSocket): nothing to settle when the send resolves, only a failure to handle.
-    if (onSocket && !done.length) return void attempt.send(frames).catch(socketFailed(attempt));
+    if (onSocket && !done.length) {
+      const sending = attempt.send(frames);
+      return void (sending != SENT && sending.catch(socketFailed(attempt)));
+    }
     if (!onSocket) busy = attempt;
     if (attempt.carrier != 'sse' || codec.batch) return transmit(attempt, onSocket, frames.length > 1 && codec.batch && !onSocket ? [codec.batch(frames)] : frames, done, LAST);
     let left = frames.length;
@@ -286,19 +316,18 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     // An aborted signal rejects at once (the message leaves the outbox before it is sent); a protocol
     // without acks rejects with `unsupported` when the message would be sent.
     request(name, args, timeoutMs, signal) {
-      const entry = queue(name, args, true, false);
-      const answer = new Promise((resolve, reject) => {
-        const deadline = clock.now() + timeoutMs;
-        const request: PendingRequest = { deadline, timeoutMs, resolve, reject };
-        requests.set(entry, request);
-        if (signal) {
-          const abort = (request.abort = () => giveUp(entry, new RequestError('aborted', `"${name}" was aborted`, { cause: signal.reason })));
-          request.signal = signal;
-          if (signal.aborted) return abort();
-          signal.addEventListener('abort', abort);
-        }
-        arm(deadline);
-      });
+      const entry: Asked = queue(name, args, true, false);
+      const answer = new Promise(capture);
+      const deadline = clock.now() + timeoutMs;
+      const request: PendingRequest = (entry.request = { deadline, timeoutMs, resolve, reject });
+      asked.push(entry);
+      if (signal) {
+        const abort = (request.abort = () => giveUp(entry, new RequestError('aborted', `"${name}" was aborted`, { cause: signal.reason })));
+        request.signal = signal;
+        if (signal.aborted) abort();
+        else signal.addEventListener('abort', abort);
+      }
+      if (entry.request) arm(deadline);
       flush();
       return answer;
     },

@@ -89,6 +89,13 @@ export interface Transport {
   oncursor?: ((eventId: string) => void) | null;
 }
 
+/**
+ * What a transport's `send` may return when the frames are on their way at once (a WebSocket): one
+ * shared settled Promise, so a caller on the hot path can skip attaching a failure handler (no Promise
+ * and no microtask per message).
+ */
+export const SENT: Promise<void> = Promise.resolve();
+
 /** The parts every transport starts with: its kind, URL and no callbacks yet. */
 export const transportBase = (kind: TransportKind, url: string): Pick<Transport, 'kind' | 'url' | 'onopen' | 'onmessage' | 'onerror' | 'onclose'> => ({
   kind,

@@ -3,7 +3,7 @@ import { ConnectionError } from '../core/errors.js';
 import type { Protocol } from '../protocols/protocol.js';
 import { resolveProtocol, type ProtocolOption } from '../protocols/resolve.js';
 import { check, checkKnown, isOneOf, isRecordSource, isStrings, isUrlSource } from './check.js';
-import type { Transport, TransportCloseInfo, TransportCloseReason, TransportOpenContext } from './transport.js';
+import { SENT, type Transport, type TransportCloseInfo, type TransportCloseReason, type TransportOpenContext } from './transport.js';
 import { endpointUrl, withSchemeOrAsIs } from './url.js';
 
 export interface WebSocketEndpointOptions {
@@ -114,12 +114,13 @@ export function createWebSocketTransport(context: TransportOpenContext, { subpro
         release();
       };
     },
-    async send(frames) {
+    send(frames) {
       try {
         if (closed || socket?.readyState !== 1) throw 'the WebSocket is not open';
         for (const frame of frames) socket.send(frame);
+        return SENT;
       } catch (cause) {
-        throw new ConnectionError('network', `cannot send: ${cause}`, { url, transport: 'websocket', cause });
+        return Promise.reject(new ConnectionError('network', `cannot send: ${cause}`, { url, transport: 'websocket', cause }));
       }
     },
     close(code = 1000, reason) {

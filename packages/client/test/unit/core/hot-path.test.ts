@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { eventsOf, flush, serverAck, setup } from './helpers.js';
+import { createClient } from '../../../src/core/client.js';
+import { createFakeClock } from '../../../src/testing/fake-clock.js';
+import { websocket } from '../../../src/transports/websocket.js';
+import { eventsOf, flush, serverAck, setup, welcome } from './helpers.js';
 
 // What a message costs while connected: no timer per request, no outbox report when nothing waits,
 // answers found by their id whatever the order.
@@ -53,6 +56,73 @@ describe('requests on an open connection', () => {
     ws.last!.receive(serverAck(2, 1, 'for a'));
     ws.last!.receive(serverAck(3, 2, 'for b'));
     await expect(Promise.all([a, b, c])).resolves.toEqual(['for a', 'for b', 'for c']);
+  });
+
+  it('still times out the requests left waiting after most were answered out of order', async () => {
+    const { ws, clock, client, open } = setup({ ...stable, ackTimeoutMs: 1000 });
+    open(ws.last);
+    const outcomes: string[] = Array(100).fill('waiting');
+    const answers = outcomes.map((_, i) =>
+      client.emitWithAck('echo', i).then(
+        () => (outcomes[i] = 'answered'),
+        (error: { code: string }) => (outcomes[i] = error.code),
+      ),
+    );
+    await flush();
+    // Every third one stays unanswered; the others are answered from the last down.
+    const answered = outcomes.map((_, i) => i).filter((i) => i % 3 != 0);
+    let seq = 0;
+    for (const i of answered.reverse()) ws.last!.receive(serverAck(++seq, i + 1, i));
+    await flush();
+    expect(outcomes.filter((outcome) => outcome == 'answered')).toHaveLength(66);
+    clock.advance(1000);
+    await Promise.all(answers);
+    expect(outcomes).toEqual(outcomes.map((_, i) => (i % 3 ? 'answered' : 'ack-timeout')));
+  });
+
+  it('reports a WebSocket send that fails and replaces the connection, the request waiting for the next one', async () => {
+    const clock = createFakeClock(0);
+    const sockets: FailingSocket[] = [];
+    class FailingSocket {
+      readyState = 0;
+      onopen?: () => void;
+      onmessage?: (event: { data: string }) => void;
+      onclose?: (event: { code: number; reason: string }) => void;
+      onerror?: () => void;
+      sent: string[] = [];
+      constructor() {
+        sockets.push(this);
+      }
+      send(frame: string) {
+        // The first connection breaks after its hello.
+        if (this.sent.push(frame) > 1 && this == sockets[0]) throw new Error('the socket broke');
+      }
+      close() {
+        this.readyState = 3;
+      }
+    }
+    const client = createClient({ endpoints: [websocket('ws://example.test/rt')], platform: { WebSocket: FailingSocket as unknown as typeof WebSocket }, clock, autoConnect: false, fallbackMemory: false, ...stable });
+    const errors: string[] = [];
+    client.lifecycle.on('error', ({ error }) => errors.push(error.message));
+    let retryInMs = NaN;
+    client.lifecycle.on('reconnecting', ({ delayMs }) => (retryInMs = delayMs));
+    client.connect();
+    const accept = (socket: FailingSocket) => {
+      socket.readyState = 1;
+      socket.onopen!();
+      socket.onmessage!({ data: welcome() });
+    };
+    accept(sockets[0]!);
+    const answer = client.emitWithAck('echo', 1);
+    await flush();
+    expect(errors).toEqual([expect.stringContaining('cannot send: Error: the socket broke')]);
+    expect(client.state.status).not.toBe('open');
+    clock.advance(retryInMs);
+    accept(sockets[1]!);
+    expect(sockets[1]!.sent.map((frame) => JSON.parse(frame) as { t: string; name?: string })).toMatchObject([{ t: 'hello' }, { t: 'event', name: 'echo' }]);
+    sockets[1]!.onmessage!({ data: serverAck(1, 1, 'answer') });
+    await expect(answer).resolves.toBe('answer');
+    client.close();
   });
 
   it('leaves no timer behind once the client is closed', async () => {
