@@ -74,16 +74,13 @@ const ANY = Symbol();
 
 type Handler = ((...args: unknown[]) => unknown) & { listener?: unknown };
 
-/** The list of a type nobody listens to (lists are never changed in place: safe to share). */
-const NONE: Handler[] = [];
-
 /**
  * The emitter under both the lifecycle channel and application events. Lists are replaced, never
  * changed in place, so `emit` walks the list as it was without copying it.
  */
 export function createDispatcher(): Dispatcher {
   const all = new Map<string | symbol, Handler[]>();
-  const listOf = (type: string | symbol) => all.get(type) ?? NONE;
+  const listOf = (type: string | symbol) => all.get(type) ?? [];
   const on = (type: string | symbol, listener: AnyListener, first?: boolean) => {
     all.set(type, first ? [listener as Handler, ...listOf(type)] : [...listOf(type), listener as Handler]);
     return () => off(type, listener);

@@ -175,28 +175,24 @@ export function createOutbox({ maxMessages, maxBytes, overflow }: ResolvedOutbox
     },
     push(entry) {
       let total = waitingBytes + entry.bytes;
+      let dropped = NOTHING;
       // The common case, room to spare: no bookkeeping of what to drop.
-      if (waiting < maxMessages && total <= maxBytes) {
-        (entry as Queued).slot = slots.push(entry) - 1;
-        keys.push(Infinity);
-        waiting++;
-        waitingBytes = total;
-        return NOTHING;
+      if (waiting >= maxMessages || total > maxBytes) {
+        let dropping = 0;
+        const full = () => waiting - dropping >= maxMessages || total > maxBytes;
+        if (full() && (overflow == 'reject-new' || entry.bytes > maxBytes)) {
+          throw new RequestError('outbox-full', `the outbox is full (${waiting} messages, ${waitingBytes} bytes)`);
+        }
+        dropped = [];
+        for (let index = sentEnd; full(); index++) {
+          const old = slots[index];
+          if (!old) continue;
+          total -= old.bytes;
+          dropping++;
+          dropped.push(old);
+        }
+        for (const old of dropped) remove(old);
       }
-      let dropping = 0;
-      const full = () => waiting - dropping >= maxMessages || total > maxBytes;
-      if (full() && (overflow == 'reject-new' || entry.bytes > maxBytes)) {
-        throw new RequestError('outbox-full', `the outbox is full (${waiting} messages, ${waitingBytes} bytes)`);
-      }
-      const dropped: OutboxEntry[] = [];
-      for (let index = sentEnd; full(); index++) {
-        const old = slots[index];
-        if (!old) continue;
-        total -= old.bytes;
-        dropping++;
-        dropped.push(old);
-      }
-      for (const old of dropped) remove(old);
       (entry as Queued).slot = slots.push(entry) - 1;
       keys.push(Infinity);
       waiting++;
@@ -204,12 +200,14 @@ export function createOutbox({ maxMessages, maxBytes, overflow }: ResolvedOutbox
       return dropped;
     },
     take() {
-      // A copy of the exact size (one entry, most often: a growing list would reserve room for 17).
-      const taken = slots.slice(sentEnd);
-      const holey = taken.length > waiting;
+      const taken: OutboxEntry[] = [];
+      for (let index = sentEnd; index < slots.length; index++) {
+        const entry = slots[index];
+        if (entry) taken.push(entry);
+      }
       sentEnd = slots.length;
       waiting = waitingBytes = 0;
-      return holey ? taken.filter((entry) => !!entry) : (taken as OutboxEntry[]);
+      return taken;
     },
     number(entry) {
       const cid = (entry.cid = nextCid++);
@@ -232,7 +230,8 @@ export function createOutbox({ maxMessages, maxBytes, overflow }: ResolvedOutbox
     },
     confirmOne(cid) {
       // The first slot whose key is not below `cid`.
-      let [low, high] = [head, slots.length];
+      let low = head;
+      let high = slots.length;
       while (low < high) {
         const middle = (low + high) >> 1;
         if (keys[middle]! < cid) low = middle + 1;

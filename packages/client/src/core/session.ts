@@ -53,29 +53,26 @@ export interface Session {
 }
 
 /**
- * An `emitWithAck` request waiting for its answer, kept by its outbox entry (which may have left the
- * outbox, confirmed but not answered yet). It has a deadline on the injected clock and may be aborted.
+ * An outbox entry, and for `emitWithAck` its request while it waits for the answer (the entry may have
+ * left the outbox, confirmed but not answered yet): a deadline on the injected clock, the Promise's
+ * functions, and with a signal the listener to remove once settled. One object per message.
  */
-interface PendingRequest {
-  /** When it times out, on the clock (Infinity: never). */
-  deadline: number;
-  timeoutMs: number;
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-  /** With a signal: the listener to remove once settled. No closure per request without one (thousands may wait). */
+interface Message extends OutboxEntry {
+  /** When the request times out, on the clock (Infinity: never). */
+  deadline?: number;
+  timeoutMs?: number;
+  /** Set while a request waits for its answer. */
+  resolve?: ((value: unknown) => void) | undefined;
+  reject?: ((error: Error) => void) | undefined;
   abort?: () => void;
   signal?: AbortSignal;
 }
 
-/** An entry of `emitWithAck`: its request rides on it while it waits (no map from entries to requests). */
-type Asked = OutboxEntry & { request?: PendingRequest };
-
-/** A Promise's resolving functions, taken by one shared executor: no closure per request. */
-let resolve: PendingRequest['resolve'];
-let reject: PendingRequest['reject'];
-const capture = (onValue: typeof resolve, onError: typeof reject) => {
-  resolve = onValue;
-  reject = onError;
+/** The message whose Promise is being made: one shared executor hands it the Promise's functions (no closure per request). */
+let asking: Message;
+const capture = (resolve: Message['resolve'], reject: Message['reject']) => {
+  asking.resolve = resolve;
+  asking.reject = reject;
 };
 
 export function createSession(options: ResolvedOptions, hooks: SessionHooks): Session {
@@ -96,10 +93,10 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
   const sendOrReport = (attempt: Attempt, frames: readonly OutboundFrame[]) => attempt.send(frames).catch(reportError);
 
   /**
-   * Entries whose request waits, in the order asked. A settled one leaves a hole (its `request` gone),
+   * Entries whose request waits, in the order asked. A settled one leaves a hole (its `resolve` gone),
    * swept once holes are more than half the list (empty once none waits): settling costs no search.
    */
-  let asked: Asked[] = [];
+  let asked: Message[] = [];
   let holes = 0;
   /** Entries with a pending request, by the cid they went out with in the current session. */
   const byCid = new Map<number, OutboxEntry>();
@@ -119,29 +116,32 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     let next = Infinity;
     timerAt = Infinity;
     for (const entry of asked) {
-      const { deadline, timeoutMs } = entry.request ?? {};
+      const { deadline, timeoutMs } = entry;
+      if (!entry.resolve) continue;
       if (deadline! <= now) giveUp(entry, new RequestError('ack-timeout', `no ack for "${entry.name}" within ${timeoutMs} ms`));
-      else if (deadline) next = Math.min(next, deadline);
+      else next = Math.min(next, deadline!);
     }
     arm(next);
   };
   /** Finishes the request of `entry`, if it has one, once: rejects with `error`, or resolves with `value`. */
-  const settle = (entry: Asked, error?: Error, value?: unknown) => {
-    const { request } = entry;
-    if (!request) return;
-    entry.request = undefined;
+  const settle = (message: OutboxEntry, error?: Error, value?: unknown) => {
+    // Every entry of this outbox is a Message (made by `queue`).
+    const entry = message as Message;
+    const { resolve, reject, signal } = entry;
+    if (!resolve) return;
+    entry.resolve = entry.reject = undefined;
     if (2 * ++holes > asked.length) {
-      asked = asked.filter((left) => left.request);
+      asked = asked.filter((left) => left.resolve);
       holes = 0;
     }
     // Cids are unique in a session and forgotten when it ends: this one can only be the entry's.
     byCid.delete(entry.cid!);
-    request.signal?.removeEventListener('abort', request.abort!);
-    if (error) request.reject(error);
-    else request.resolve(value);
+    signal?.removeEventListener('abort', entry.abort!);
+    if (error) reject!(error);
+    else resolve(value);
   };
   /** A timeout or an abort: the message is dropped too if it has not left yet. */
-  const giveUp = (entry: OutboxEntry, error: RequestError) => {
+  const giveUp = (entry: Message, error: RequestError) => {
     settle(entry, error);
     if (outbox.cancel(entry)) changed();
   };
@@ -173,7 +173,7 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     } catch (cause) {
       throw unencodable(`"${name}"`, cause);
     }
-    const entry: OutboxEntry = { localId: ++lastLocalId, name, args, wantsAck, raw, bytes };
+    const entry: Message = { localId: ++lastLocalId, name, args, wantsAck, raw, bytes };
     const dropped = outbox.push(entry);
     if (dropped.length) {
       const error = new RequestError('outbox-full', `the outbox is full: dropped the ${dropped.length} oldest messages`);
@@ -194,7 +194,7 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
    */
   const refuse = (entry: OutboxEntry, error: RequestError) => {
     outbox.settle([entry]);
-    if ((entry as Asked).request) settle(entry, error);
+    if ((entry as Message).resolve) settle(entry, error);
     else if (entry == adding) refused = error;
     else report('error', { error, dropped: [entry] });
   };
@@ -205,13 +205,10 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     const codec = attempt?.codec;
     if (!codec || busy) return changed();
     const { supportsAcks, acksOnly } = codec;
-    const taken = outbox.take();
-    // Of the exact size (a growing list would reserve room for 17), cut to what was made.
-    const frames: OutboundFrame[] = Array(taken.length);
-    let made = 0;
+    const frames: OutboundFrame[] = [];
     /** Without acks (raw): the entry of each frame, done once the transport took it. */
     const done: OutboxEntry[] = [];
-    for (const entry of taken) {
+    for (const entry of outbox.take()) {
       const { name, args, wantsAck, raw } = entry;
       if (wantsAck && !supportsAcks) {
         outbox.settle([entry]);
@@ -233,19 +230,18 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
       }
       if (supportsAcks) {
         if (entry.cid === undefined) outbox.number(entry);
-        if ((entry as Asked).request) byCid.set(cid, entry);
+        if ((entry as Message).resolve) byCid.set(cid, entry);
       }
       // Its size, should it have to wait again (sent, then the connection lost before the server confirmed it).
       entry.bytes ||= sizeOf(frame);
-      frames[made++] = frame;
+      frames.push(frame);
       // Without an ack asked from an acks-only server (Socket.IO), a message goes at most once: done now, never
       // sent again (not even when this send fails). Without acks (raw), a message is done once the transport took it.
       if (acksOnly && !wantsAck) outbox.settle([entry]);
       if (!supportsAcks) done.push(entry);
     }
     changed();
-    frames.length = made;
-    if (made) send(attempt, codec, frames, done);
+    if (frames.length) send(attempt, codec, frames, done);
   };
 
   /**
@@ -259,10 +255,11 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
    */
   const send = (attempt: Attempt, codec: NonNullable<Attempt['codec']>, frames: OutboundFrame[], done: OutboxEntry[]) => {
     const onSocket = attempt.carrier == 'websocket';
-    // The hot path (acked events on a WebSocket): nothing to settle when the send resolves, only a failure to handle.
+    // The hot path (acked events on a WebSocket): nothing to settle when the send resolves, only a failure
+    // to handle, and none when the frames went out at once (SENT: no handler, no Promise per message).
     if (onSocket && !done.length) {
       const sending = attempt.send(frames);
-      return void (sending != SENT && sending.catch(socketFailed(attempt)));
+      return void (sending != SENT && sending.catch((error: UnisocketError) => failed(attempt, error)));
     }
     if (!onSocket) busy = attempt;
     if (attempt.carrier != 'sse' || codec.batch) return transmit(attempt, onSocket, frames.length > 1 && codec.batch && !onSocket ? [codec.batch(frames)] : frames, done, LAST);
@@ -270,18 +267,10 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     // `done` is empty, or holds the entry of each frame (raw).
     frames.forEach((frame, index) => transmit(attempt, onSocket, [frame], done.slice(index, index + 1), () => !--left));
   };
-  /** What a failed WebSocket send does, one handler per attempt (not a closure per message). */
-  let failedOn: Attempt | undefined;
-  let onSocketFailure: (error: UnisocketError) => void = () => undefined;
-  const socketFailed = (attempt: Attempt) => {
-    if (failedOn != attempt) {
-      failedOn = attempt;
-      onSocketFailure = (error) => {
-        reportError(error);
-        hooks.sendFailed(attempt, error);
-      };
-    }
-    return onSocketFailure;
+  /** A send failed: reported, and the transport is to be replaced. */
+  const failed = (attempt: Attempt, error: UnisocketError) => {
+    reportError(error);
+    hooks.sendFailed(attempt, error);
   };
   /** One `send()` of the transport; `last()` says whether it was the batch's last, after which the next batch may go. */
   const transmit = (attempt: Attempt, onSocket: boolean, frames: OutboundFrame[], settled: OutboxEntry[], last: () => boolean) =>
@@ -296,8 +285,7 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
       (error: UnisocketError) => {
         if (onSocket || busy == attempt) {
           busy = undefined;
-          reportError(error);
-          hooks.sendFailed(attempt, error);
+          failed(attempt, error);
         }
       },
     );
@@ -316,18 +304,18 @@ export function createSession(options: ResolvedOptions, hooks: SessionHooks): Se
     // An aborted signal rejects at once (the message leaves the outbox before it is sent); a protocol
     // without acks rejects with `unsupported` when the message would be sent.
     request(name, args, timeoutMs, signal) {
-      const entry: Asked = queue(name, args, true, false);
+      const entry = (asking = queue(name, args, true, false));
       const answer = new Promise(capture);
-      const deadline = clock.now() + timeoutMs;
-      const request: PendingRequest = (entry.request = { deadline, timeoutMs, resolve, reject });
+      const deadline = (entry.deadline = clock.now() + timeoutMs);
+      entry.timeoutMs = timeoutMs;
       asked.push(entry);
       if (signal) {
-        const abort = (request.abort = () => giveUp(entry, new RequestError('aborted', `"${name}" was aborted`, { cause: signal.reason })));
-        request.signal = signal;
+        const abort = (entry.abort = () => giveUp(entry, new RequestError('aborted', `"${name}" was aborted`, { cause: signal.reason })));
+        entry.signal = signal;
         if (signal.aborted) abort();
         else signal.addEventListener('abort', abort);
       }
-      if (entry.request) arm(deadline);
+      if (entry.resolve) arm(deadline);
       flush();
       return answer;
     },

@@ -101,7 +101,8 @@ export function createWebSocketTransport(context: TransportOpenContext, { subpro
         opened = true;
         transport.onopen?.();
       };
-      socket.onmessage = (event) => transport.onmessage?.({ data: event.data });
+      // The event is the frame (it has `data`): no object per message.
+      socket.onmessage = (event) => transport.onmessage?.(event);
       socket.onclose = ({ code, reason }) => finish({ reason: classifyWebSocketClose(opened, code), code, message: `closed with code ${code} ${reason}` });
       // After `open` the close that follows an error carries everything we report. Before it, Node's own
       // WebSocket (Node 22; Node 20 with --experimental-websocket) fires `error` and never `close` when
