@@ -124,6 +124,11 @@ function report({ sizes, herd, long, acks, pipelined, log }: Collected): Omit<Gr
   const oursRate = (sizes.pipelined / median(pipelined.ours.map((run) => run.ms))) * 1000;
   const bareRate = (sizes.pipelined / median(pipelined.bare.map((run) => run.ms))) * 1000;
   const cpuPerEvent = (runs: PipelinedRun[]) => median(runs.map((run) => run.cpuUs)) / sizes.pipelined;
+  // Per round (both sides back to back): how far the ratios spread on this shared machine.
+  const perRound = (value: (ours: PipelinedRun, bare: PipelinedRun) => number) => spread(pipelined.ours.map((ours, i) => value(ours, pipelined.bare[i]!)));
+  const rateRatios = perRound((ours, bare) => bare.ms / ours.ms);
+  const cpuRatios = perRound((ours, bare) => ours.cpuUs / bare.cpuUs);
+  const range = ({ p10, p90 }: { p10: number; p90: number }) => `${ratio(p10)} – ${ratio(p90)}`;
   const tables: Table[] = [
     {
       title: `A herd through a ${OUTAGE_MS / 1000} s outage: ${int(sizes.herdClients)} clients, library defaults (compressed time)`,
@@ -148,7 +153,7 @@ function report({ sizes, herd, long, acks, pipelined, log }: Collected): Omit<Gr
     },
     {
       title: `Pipelined acked envelope events in Node (${int(sizes.pipelined)} per side and round, median of ${sizes.pipelinedRounds} rounds)`,
-      columns: ['A', 'A rate', 'A client CPU per event', 'B (reference)', 'B rate', 'B client CPU per event', 'A/B rate'],
+      columns: ['A', 'A rate', 'A client CPU per event', 'B (reference)', 'B rate', 'B client CPU per event', 'A/B rate', 'p10 – p90', 'A/B client CPU', 'p10 – p90'],
       rows: [
         [
           'unisocket `createClient` + `websocket()` (Node, `ws`)',
@@ -158,6 +163,9 @@ function report({ sizes, herd, long, acks, pipelined, log }: Collected): Omit<Gr
           rate(bareRate),
           us(cpuPerEvent(pipelined.bare)),
           ratio(pipelinedRatio),
+          range(rateRatios),
+          ratio(cpuRatios.median),
+          range(cpuRatios),
         ],
       ],
       note: `Both sides against the same harness process, back to back in each round (order alternating): \`emitWithAck("echo")\` issued without waiting, rate = events / time to the last ack; client CPU: the CPU time of the bench process over the same span (\`process.cpuUsage()\`), which the load of other processes does not inflate. The bare side is, in Node, what the Chromium page's \`bare-ws\` peer is: per request an \`{"t":"event","cid":n,…,"ack":true}\` frame and a Promise its \`ack\` frame resolves, nothing else. Our client runs as an app would run it: bundled by esbuild from its source into one ES module, not under the bench's own \`tsx\` transform (which keeps a name on every closure created, per message).`,

@@ -34,7 +34,6 @@ const TIMEOUT_MS = 60_000;
 const withTimeout = <T>(promise: Promise<T>, what: string): Promise<T> =>
   Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref())]);
 
-/** ms to issue `n` `emitWithAck('echo')` without waiting and receive every ack, with `client` from {@link loadClientBuild}. */
 /** One side of a round: wall time to the last ack, and the CPU time the bench process (the client) spent meanwhile. */
 export interface PipelinedRun {
   ms: number;
@@ -48,6 +47,7 @@ const timed = async (work: () => Promise<void>): Promise<PipelinedRun> => {
   return { ms: performance.now() - start, cpuUs: user + system };
 };
 
+/** Issues `n` `emitWithAck('echo')` without waiting and awaits every ack, with `client` from {@link loadClientBuild}. */
 export async function oursPipelined({ createClient, websocket }: ClientModule, harnessUrl: string, n: number): Promise<PipelinedRun> {
   const client = createClient({ endpoints: [websocket(`${harnessUrl.replace(/^http/, 'ws')}/rt`)], platform: { WebSocket: WebSocket as unknown as typeof globalThis.WebSocket }, fallbackMemory: false });
   try {
