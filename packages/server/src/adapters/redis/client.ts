@@ -8,12 +8,11 @@ export interface RedisClient {
   readonly isOpen: boolean;
   connect(): Promise<unknown>;
   sendCommand(args: string[]): Promise<unknown>;
-  /** A new client with the same options (the adapter's subscriber). */
+  /** A new client with the same options (the adapter's stream reader, which blocks on `XREAD`). */
   duplicate(): RedisClient;
-  subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<void>;
   on(event: 'error', listener: (error: Error) => void): unknown;
-  on(event: 'ready', listener: () => void): unknown;
-  close(): Promise<void>;
+  /** Closes at once, failing what is in flight (ends the reader's blocking read). */
+  destroy(): void;
 }
 
 /**

@@ -1,41 +1,40 @@
 import type { AdapterNode, FrameTail, ReleaseReason } from '../adapter.js';
-
-/** What a node fetches from the store when deliveries went missing: the frames from `first` on. */
-export interface Missing {
-  /** The session's owner now ('' when it is gone). */
-  owner: string;
-  first: number;
-  tails: string[];
-}
+import { compareIds, keepCheckpoints, reaches, step, type Checkpoint, type Entry, type SessionState } from './stream.js';
 
 interface Owned {
-  /** The next `seq` to deliver. */
-  next: number;
-  /** Frames held while missing ones are fetched, or until the server attached the session, in arrival order. */
+  /** Undefined until the `c` entry of a session this node is creating has been read. */
+  state: SessionState | undefined;
+  /** What Redis holds (the newest last). */
+  checkpoints: Checkpoint[];
+  /** Deliveries waiting until the server has attached the session (its create or resume answer is on its way). */
   held?: [number, FrameTail][];
 }
 
-/** How long frames of a session this node does not own (yet) are kept: a create or resume whose answer is on its way. */
-const EARLY_MS = 30_000;
-
-export const frameOf = (tail: string): FrameTail => ({ tail, bytes: Buffer.byteLength(tail) });
-
 /**
- * The sessions a node owns, and their frames delivered in `seq` order, once each. Deliveries come
- * over pub/sub, in the order Redis ran the scripts that logged them; what arrives before the node
- * knows it owns the session (the answer to its own create or resume is still on the way) waits, a
- * frame already delivered is dropped, and a missing one (a delivery lost while the subscriber was
- * reconnecting) is fetched from the session's log before the frames after it go out.
+ * The sessions a node owns, kept in step with the cluster stream: the node reads every entry once, in
+ * stream order, and sends each of its sessions the frames that reach it, numbered as any node would
+ * number them again from the session's checkpoints (so a takeover after a crash sends nothing twice
+ * and loses nothing). Every entry is applied to a session once: entries at or before its `pos` are
+ * skipped (a takeover computed them already).
  */
 export class OwnedSessions {
   private readonly sessions = new Map<string, Owned>();
+  /** The rooms of this node's sessions, for the local fan-out of a broadcast. */
+  private readonly rooms = new Map<string, Set<string>>();
   /** Detached sessions by when they expire (ms since the epoch), in the order they detached: expiry order, as every one has the same TTL. */
   private readonly detached = new Map<string, number>();
-  private readonly early = new Map<string, { at: number; frames: [number, FrameTail][] }>();
+  /** Entries read while a resume of that session is on its way (applied once its state is computed). */
+  private readonly pending = new Map<string, Entry[]>();
+  /** Sessions whose checkpoints changed since they were last saved. */
+  private readonly dirty = new Set<string>();
 
   constructor(
     private readonly node: AdapterNode,
-    private readonly fetchMissing: (id: string, from: number) => Promise<Missing>,
+    /** Frames between checkpoints. */
+    private readonly every: number,
+    private readonly replayFrames: number,
+    /** Called when a session gets a new checkpoint to save (once until `takeDirty`). */
+    private readonly onDirty: () => void,
   ) {}
 
   get size(): number {
@@ -46,28 +45,51 @@ export class OwnedSessions {
     return this.sessions.has(id);
   }
 
+  /** A session this node is creating: it starts at its `c` entry; deliveries wait for `attached`. */
+  create(id: string): void {
+    this.disown(id);
+    this.sessions.set(id, { state: undefined, checkpoints: [], held: [] });
+  }
+
+  /** Entries read from now on are kept for the resume of `id` (see `install`). */
+  startResume(id: string): void {
+    this.pending.set(id, []);
+  }
+
+  /** The resume of `id` is over (installed or not). */
+  endResume(id: string): void {
+    this.pending.delete(id);
+  }
+
   /**
-   * This node owns `id`, attached, whose last `seq` is `seq`. Frames that came early, and those arriving
-   * now, are held for one turn of the event loop: the server attaches the session when the answer of the
-   * call that owned it (create, resume) reaches it, and a frame delivered before that would find no carrier.
+   * Session `id` is now this node's, in `state` (computed from a checkpoint up to `state.pos`): entries
+   * read meanwhile are applied after it; deliveries wait for `attached`.
    */
-  own(id: string, seq: number): void {
-    let owned = this.sessions.get(id);
-    if (owned) owned.next = Math.max(owned.next, seq + 1);
-    else this.sessions.set(id, (owned = { next: seq + 1 }));
+  install(id: string, state: SessionState, checkpoints: Checkpoint[]): void {
+    this.unindex(id);
     this.detached.delete(id);
-    const early = this.early.get(id)?.frames ?? [];
-    this.early.delete(id);
-    if (owned.held) return void owned.held.push(...early);
-    const held = (owned.held = early);
+    const owned: Owned = { state, checkpoints, held: [] };
+    this.sessions.set(id, owned);
+    for (const room of state.rooms) this.index(id, room);
+    for (const entry of this.pending.get(id) ?? []) {
+      if (compareIds(entry.id, state.pos) > 0) this.applyTo(id, owned, entry);
+    }
+    this.pending.delete(id);
+  }
+
+  /** The server has attached `id` (the create or resume answer reached it): the held deliveries go out after this turn. */
+  attached(id: string): void {
+    const owned = this.sessions.get(id);
+    const held = owned?.held;
+    if (!owned || !held) return;
     setImmediate(() => {
-      if (owned.held !== held) return;
+      if (this.sessions.get(id) !== owned || owned.held !== held) return;
       owned.held = undefined;
-      for (const [frameSeq, frame] of held) this.receive(id, frameSeq, frame);
+      for (const [seq, frame] of held) this.node.deliver(id, seq, frame);
     });
   }
 
-  /** The session lost its carrier: it expires at `expiresAt` unless resumed (`own`) first; 0: it is attached after all. */
+  /** The session lost its carrier: it expires at `expiresAt` unless resumed first; 0: it is attached after all. */
   detach(id: string, expiresAt: number): void {
     this.detached.delete(id);
     if (expiresAt && this.sessions.has(id)) this.detached.set(id, expiresAt);
@@ -76,12 +98,19 @@ export class OwnedSessions {
   /** No longer this node's: nothing more is delivered; `reason` is told to the server unless undefined. */
   disown(id: string, reason?: ReleaseReason): void {
     this.detached.delete(id);
+    this.dirty.delete(id);
+    this.unindex(id);
     if (!this.sessions.delete(id)) return;
     if (reason) this.node.release(id, reason);
   }
 
+  /** Every session is no longer this node's (told to the server with `reason`). */
+  releaseAll(reason: ReleaseReason): void {
+    for (const id of [...this.sessions.keys()]) this.disown(id, reason);
+  }
+
   /** Ids of the attached sessions. */
-  attached(): string[] {
+  attachedIds(): string[] {
     return [...this.sessions.keys()].filter((id) => !this.detached.has(id));
   }
 
@@ -96,57 +125,112 @@ export class OwnedSessions {
       }
       due.push(id);
     }
-    for (const [id, { at }] of this.early) if (at + EARLY_MS <= now) this.early.delete(id);
     return { due, next };
   }
 
-  /** Each session's next expected `seq` (to look for lost deliveries). */
-  cursors(): [string, number][] {
-    return [...this.sessions].map(([id, owned]) => [id, owned.next]);
-  }
-
-  /** A delivery message: `frame` is stored as `seq` of session `id`. */
-  receive(id: string, seq: number, frame: FrameTail): void {
-    const owned = this.sessions.get(id);
-    if (!owned) {
-      let early = this.early.get(id);
-      if (!early) this.early.set(id, (early = { at: Date.now(), frames: [] }));
-      early.frames.push([seq, frame]);
-      return;
+  /** Applies entries read from the stream, in order. */
+  apply(entries: readonly Entry[]): void {
+    for (const entry of entries) {
+      for (const buffer of this.pending.values()) buffer.push(entry);
+      if (entry.kind === 'b') {
+        for (const id of this.reachedBy(entry.rooms, entry.except)) {
+          const owned = this.sessions.get(id);
+          if (owned) this.applyTo(id, owned, entry);
+        }
+        continue;
+      }
+      const owned = this.sessions.get(entry.session);
+      if (!owned) continue;
+      if (!owned.state) {
+        // A session this node creates starts at its `c` entry (Redis ran the create script there).
+        if (entry.kind === 'c' && entry.node === this.node.nodeId) {
+          owned.state = { seq: 0, pos: entry.id, rooms: [] };
+          owned.checkpoints = [[0, entry.id, []]];
+        }
+        continue;
+      }
+      this.applyTo(entry.session, owned, entry);
     }
-    if (owned.held) owned.held.push([seq, frame]);
-    else if (seq === owned.next) {
-      owned.next++;
-      this.node.deliver(id, seq, frame);
-    } else if (seq > owned.next) {
-      owned.held = [[seq, frame]];
-      this.fill(id, owned);
+  }
+
+  /** Every session whose checkpoint is behind its state gets a new one (so a quiet session's stays within the stream). */
+  refreshCheckpoints(): void {
+    for (const [id, owned] of this.sessions) {
+      const last = owned.checkpoints.at(-1);
+      if (owned.state && (!last || last[1] !== owned.state.pos)) this.checkpoint(id, owned);
     }
-    // seq < next: delivered already (a replay raced a delivery).
   }
 
-  /** Fetches what is missing before `owned.held`, then delivers everything in order. */
-  private fill(id: string, owned: Owned): void {
-    this.fetchMissing(id, owned.next).then(
-      (missing) => this.filled(id, owned, missing),
-      (error: unknown) => {
-        this.node.error(new Error(`redis adapter: cannot fetch the missing frames of session ${id}`, { cause: error }));
-        // Go on with what arrived: the client sees the gap and resumes (or starts anew).
-        this.filled(id, owned, { owner: this.node.nodeId, first: owned.held?.[0]?.[0] ?? owned.next, tails: [] });
-      },
-    );
+  /** The sessions with new checkpoints since the last call, with those checkpoints as JSON. */
+  takeDirty(): [string, string][] {
+    const out: [string, string][] = [];
+    for (const id of this.dirty) {
+      const owned = this.sessions.get(id);
+      if (owned) out.push([id, JSON.stringify(owned.checkpoints)]);
+    }
+    this.dirty.clear();
+    return out;
   }
 
-  /** Applies a fetch (see `SYNC`): frames from `first` on, or the news that the session moved. */
-  filled(id: string, owned: Owned | undefined, missing: Missing): void {
-    owned ??= this.sessions.get(id);
-    if (!owned || this.sessions.get(id) !== owned) return;
-    const held = owned.held ?? [];
-    owned.held = undefined;
-    if (missing.owner !== this.node.nodeId) return this.disown(id, missing.owner ? 'moved' : 'expired');
-    // Frames lost for good (trimmed) are skipped: the client notices the gap and resumes.
-    if (missing.first > owned.next) owned.next = missing.first;
-    missing.tails.forEach((tail, index) => this.receive(id, missing.first + index, frameOf(tail)));
-    for (const [seq, frame] of held) this.receive(id, seq, frame);
+  private applyTo(id: string, owned: Owned, entry: Entry): void {
+    const state = owned.state;
+    if (!state || compareIds(entry.id, state.pos) <= 0) return;
+    const before = state.rooms;
+    const result = step(state, id, entry, this.node.nodeId);
+    if (result === 'moved') return this.disown(id, 'moved');
+    if (result === 'ended') return this.disown(id, 'gap');
+    if (state.rooms !== before) this.reindex(id, before, state.rooms);
+    if (!result) return;
+    if (owned.held) owned.held.push([state.seq, result]);
+    else this.node.deliver(id, state.seq, result);
+    const last = owned.checkpoints.at(-1);
+    if (!last || state.seq - last[0] >= this.every) this.checkpoint(id, owned);
+  }
+
+  private checkpoint(id: string, owned: Owned): void {
+    const { seq, pos, rooms } = owned.state!;
+    owned.checkpoints = keepCheckpoints(owned.checkpoints, [seq, pos, [...rooms]], this.replayFrames);
+    if (this.dirty.size === 0) this.onDirty();
+    this.dirty.add(id);
+  }
+
+  /** This node's sessions a broadcast reaches. */
+  private reachedBy(rooms: readonly string[], except: readonly string[]): Iterable<string> {
+    if (rooms.length === 0 && except.length === 0) return this.sessions.keys();
+    const candidates = new Set<string>();
+    if (rooms.length === 0) for (const id of this.sessions.keys()) candidates.add(id);
+    for (const name of rooms) {
+      for (const id of this.rooms.get(name) ?? []) candidates.add(id);
+      if (this.sessions.has(name)) candidates.add(name);
+    }
+    if (except.length === 0) return candidates;
+    return [...candidates].filter((id) => {
+      const state = this.sessions.get(id)?.state;
+      return !state || reaches(id, state.rooms, [], except);
+    });
+  }
+
+  private index(id: string, room: string): void {
+    let members = this.rooms.get(room);
+    if (!members) this.rooms.set(room, (members = new Set()));
+    members.add(id);
+  }
+
+  private unindex(id: string): void {
+    for (const room of this.sessions.get(id)?.state?.rooms ?? []) {
+      const members = this.rooms.get(room);
+      members?.delete(id);
+      if (members?.size === 0) this.rooms.delete(room);
+    }
+  }
+
+  private reindex(id: string, before: readonly string[], after: readonly string[]): void {
+    for (const room of before) {
+      if (after.includes(room)) continue;
+      const members = this.rooms.get(room);
+      members?.delete(id);
+      if (members?.size === 0) this.rooms.delete(room);
+    }
+    for (const room of after) this.index(id, room);
   }
 }
