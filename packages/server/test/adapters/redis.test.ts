@@ -153,7 +153,10 @@ describe('redis adapter', () => {
     await adapter.join('a', 'r');
     // The node dies without a word: its connections drop, nothing renews.
     client.destroy();
-    await expect.poll(async () => other.adapter.fetchSessions({ rooms: ['r'] }), { timeout: 5000 }).toEqual([]);
+    // A broadcast no longer counts it once its keys expired (and forgets it in the room), nor does a lookup.
+    await expect.poll(async () => other.adapter.broadcast({ rooms: ['r'] }, frame('late')), { timeout: 5000 }).toBe(0);
+    expect(await other.adapter.fetchSessions({ rooms: ['r'] })).toEqual([]);
+    expect(await other.client.sendCommand(['ZCARD', 'dead:r:r'])).toBe(0);
     expect(await other.adapter.resume('a', hashSecret('s'), 0)).toBeUndefined();
   });
 });

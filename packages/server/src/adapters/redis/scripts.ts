@@ -13,14 +13,19 @@
 //   P r:ROOM   sorted set: the room's sessions, scored by join order
 //   P all      sorted set: every session, scored by creation order
 //   P order    counter behind those scores
-// Session keys expire: attached sessions' keys are leased by their owner (refreshed while it lives),
-// detached ones last the detached TTL. Room and `all` entries of expired sessions are removed when a
-// broadcast or a lookup meets them.
+//   P leases   sorted set: every session, scored by when its record expires (ms)
+//   P joined   hash: the rooms (JSON) of every session in one, kept past its record's expiry
+// Session records expire: attached sessions' are leased by their owner (refreshed while it lives),
+// detached ones last the detached TTL. A session whose record expired (its owner died) is swept out of
+// its rooms and `all` by the next broadcast or lookup (`sweep`, from `leases` and `joined`), so a room's
+// size is its number of sessions and a broadcast counts them in O(1).
 
 const PRELUDE = `
 local P = ARGV[1]
 local ALL = P .. 'all'
 local BUS = P .. 'bus'
+local LEASES = P .. 'leases'
+local JOINED = P .. 'joined'
 local function skey(id) return P .. 's:' .. id end
 local function rkey(room) return P .. 'r:' .. room end
 local function roomsOf(json)
@@ -34,11 +39,37 @@ end
 local function add(...)
   return redis.call('XADD', BUS, 'MAXLEN', '~', ARGV[2], '*', ...)
 end
+local clock
+local function now()
+  if not clock then
+    local time = redis.call('TIME')
+    clock = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  end
+  return clock
+end
+-- Sets when session id's record expires.
+local function expireIn(id, ms)
+  redis.call('PEXPIRE', skey(id), ms)
+  redis.call('ZADD', LEASES, now() + tonumber(ms), id)
+end
+-- Saves the rooms of a session (for the sweep).
+local function saveRooms(id, json)
+  if json == '[]' then redis.call('HDEL', JOINED, id) else redis.call('HSET', JOINED, id, json) end
+end
 -- Removes a session: its memberships and its record.
 local function drop(id, roomsJson)
   for _, room in ipairs(roomsOf(roomsJson)) do redis.call('ZREM', rkey(room), id) end
   redis.call('ZREM', ALL, id)
+  redis.call('ZREM', LEASES, id)
+  redis.call('HDEL', JOINED, id)
   redis.call('DEL', skey(id))
+end
+-- Sessions whose record expired (their owner stopped renewing it) leave their rooms and \`all\`.
+local function sweep()
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', now(), 'LIMIT', 0, 100)) do
+    local ttl = redis.call('PTTL', skey(id))
+    if ttl > 0 then redis.call('ZADD', LEASES, now() + ttl, id) else drop(id, redis.call('HGET', JOINED, id)) end
+  end
 end
 `;
 
@@ -92,17 +123,22 @@ end
 /**
  * ARGV: P, maxLen, tail, bytes, then the target (see SELECT). One stream entry for the sessions the
  * target reaches (none when it reaches none); every owner node sends it to its own. Returns how many
- * sessions it reached (and forgets the room entries of sessions that expired).
+ * sessions it reached.
  */
 export const BROADCAST = `${PRELUDE}${SELECT}
-local ids, sources = select(5)
-local reached = 0
-for i, id in ipairs(ids) do
-  if redis.call('EXISTS', skey(id)) == 1 then reached = reached + 1 else forget(id, sources[i]) end
+sweep()
+local nRooms = tonumber(ARGV[5])
+local nExcept = tonumber(ARGV[6 + nRooms])
+-- Swept, a room's size is its number of sessions: the common targets are counted in O(1).
+local reached
+if nExcept == 0 and nRooms == 0 then
+  reached = redis.call('ZCARD', ALL)
+elseif nExcept == 0 and nRooms == 1 and redis.call('EXISTS', rkey(ARGV[6])) == 1 then
+  reached = redis.call('ZCARD', rkey(ARGV[6]))
+else
+  reached = #select(5)
 end
 if reached > 0 then
-  local nRooms = tonumber(ARGV[5])
-  local nExcept = tonumber(ARGV[6 + nRooms])
   local rooms, except = '', ''
   if nRooms > 0 then rooms = cjson.encode({unpack(ARGV, 6, 5 + nRooms)}) end
   if nExcept > 0 then except = cjson.encode({unpack(ARGV, 7 + nRooms, 6 + nRooms + nExcept)}) end
@@ -118,7 +154,7 @@ local key = skey(id)
 if redis.call('EXISTS', key) == 1 then return redis.error_reply('session id ' .. id .. ' is taken') end
 local pos = add('k', 'c', 'a', id, 'b', ARGV[5])
 redis.call('HSET', key, 'h', ARGV[4], 'o', ARGV[5], 'rcid', 0, 'rooms', '[]', 'd', ARGV[6], 'det', 0, 'cp', '[[0,"' .. pos .. '",[]]]')
-redis.call('PEXPIRE', key, ARGV[7])
+expireIn(id, ARGV[7])
 redis.call('ZADD', ALL, redis.call('INCR', P .. 'order'), id)
 return pos
 `;
@@ -141,7 +177,7 @@ local session = redis.call('HMGET', key, 'h', 'o', 'rcid', 'd')
 if not session[1] or session[1] ~= ARGV[4] then return false end
 add('k', 'o', 'a', id, 'b', node)
 redis.call('HSET', key, 'o', node, 'det', 0)
-redis.call('PEXPIRE', key, ARGV[6])
+expireIn(id, ARGV[6])
 return {session[2], session[3], session[4]}
 `;
 
@@ -184,7 +220,9 @@ else
   redis.call('ZREM', rkey(room), id)
   add('k', 'l', 'a', id, 'b', room)
 end
-redis.call('HSET', key, 'rooms', encodeRooms(rooms))
+local encoded = encodeRooms(rooms)
+redis.call('HSET', key, 'rooms', encoded)
+saveRooms(id, encoded)
 return 1
 `;
 
@@ -203,7 +241,7 @@ if mode == 'update' then
   redis.call('HSET', key, 'd', ARGV[6])
 elseif mode == 'detach' then
   redis.call('HSET', key, 'd', ARGV[6], 'det', 1)
-  redis.call('PEXPIRE', key, ARGV[7])
+  expireIn(id, ARGV[7])
 elseif mode == 'end' or (mode == 'expire' and session[2] == '1') then
   drop(id, session[3])
 else
@@ -224,7 +262,7 @@ for i = 6, #ARGV do
   local session = redis.call('HMGET', key, 'o', 'det')
   if session[1] == node and session[2] ~= '1' then
     if mode == 'detach' then redis.call('HSET', key, 'det', 1) end
-    redis.call('PEXPIRE', key, ttl)
+    expireIn(ARGV[i], ttl)
   end
 end
 return 1
@@ -242,6 +280,7 @@ return 1
 
 /** ARGV: P, maxLen, target (see SELECT from ARGV[3]). Returns id, rooms JSON, data JSON for each session, flat. */
 export const FETCH = `${PRELUDE}${SELECT}
+sweep()
 local ids, sources = select(3)
 local out = {}
 for i, id in ipairs(ids) do
