@@ -146,6 +146,17 @@ describe('redis adapter', () => {
     expect(n.of('a')).toEqual(numbered(1, 4).map((tail, index) => [index + 1, tail]));
   });
 
+  it('reports a malformed stream entry and goes on reading', async () => {
+    const { adapter, node: n, client } = await node('malformed:');
+    await adapter.create({ id: 'a', secretHash: hashSecret('s'), data: null });
+    await adapter.join('a', 'r');
+    // An entry this version cannot read (a broadcast whose target is no JSON), then a good one.
+    await client.sendCommand(['XADD', 'malformed:bus', '*', 'k', 'b', 'a', frame('bad').tail, 'b', '1', 'c', '[not json', 'd', '']);
+    await adapter.broadcast({ rooms: ['r'] }, frame('good'));
+    await expect.poll(() => n.of('a')).toEqual([[1, frame('good').tail]]);
+    expect(n.errors.map((error) => error.message)).toEqual([expect.stringMatching(/^redis adapter: a malformed cluster stream entry \d+-\d+ \(skipped\)$/)]);
+  });
+
   it('lets the sessions of a node that stopped renewing its leases expire on their own', async () => {
     const { adapter, client } = await node('dead:', { detachedTtlMs: 300 });
     const other = await node('dead:', { detachedTtlMs: 300 });

@@ -268,10 +268,19 @@ export class RedisAdapter implements Adapter {
       this.readFrom = raw.at(-1)![0];
       const entries: Entry[] = [];
       for (const item of raw) {
-        const entry = parseEntry(item);
-        if (entry) entries.push(entry);
+        try {
+          const entry = parseEntry(item);
+          if (entry) entries.push(entry);
+        } catch (error) {
+          this.node!.error(new Error(`redis adapter: a malformed cluster stream entry ${item[0]} (skipped)`, { cause: error }));
+        }
       }
-      this.owned!.apply(entries);
+      try {
+        this.owned!.apply(entries);
+      } catch (error) {
+        // The reader must go on: every other session still needs its frames.
+        this.node!.error(new Error('redis adapter: applying cluster stream entries failed', { cause: error }));
+      }
     }
   }
 
