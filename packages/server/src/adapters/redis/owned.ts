@@ -197,6 +197,8 @@ export class OwnedSessions {
   /** This node's sessions a broadcast reaches. */
   private reachedBy(rooms: readonly string[], except: readonly string[]): Iterable<string> {
     if (rooms.length === 0 && except.length === 0) return this.sessions.keys();
+    // One room (the common case): its members as they are (applying a broadcast changes no rooms).
+    if (rooms.length === 1 && except.length === 0 && !this.sessions.has(rooms[0]!)) return this.rooms.get(rooms[0]!) ?? [];
     const candidates = new Set<string>();
     if (rooms.length === 0) for (const id of this.sessions.keys()) candidates.add(id);
     for (const name of rooms) {

@@ -33,12 +33,22 @@ export interface SessionState {
 /** A stored point of a session's history: `[seq, pos, rooms]` (see `SessionState`). */
 export type Checkpoint = [seq: number, pos: StreamId, rooms: string[]];
 
-/** Negative, 0, positive as `a` is before, at, after `b`. */
+/**
+ * Negative, 0, positive as `a` is before, at, after `b`. Without allocating (it runs once per entry
+ * and session): ids have no leading zeros, so a longer number is a larger one, and two numbers of one
+ * length compare as text.
+ */
 export function compareIds(a: StreamId, b: StreamId): number {
+  if (a === b) return 0;
   const dashA = a.indexOf('-');
   const dashB = b.indexOf('-');
-  const ms = Number(a.slice(0, dashA)) - Number(b.slice(0, dashB));
-  return ms !== 0 ? ms : Number(a.slice(dashA + 1)) - Number(b.slice(dashB + 1));
+  if (dashA !== dashB) return dashA - dashB;
+  for (let i = 0; i < dashA; i++) {
+    const difference = a.charCodeAt(i) - b.charCodeAt(i);
+    if (difference !== 0) return difference;
+  }
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : 1;
 }
 
 const list = (json: string | undefined): string[] => (json ? (JSON.parse(json) as string[]) : []);
@@ -66,8 +76,13 @@ export function parseEntry([id, fields]: [string, string[]]): Entry | undefined 
 
 /** Whether a broadcast to `rooms` except `except` reaches session `id` in `joined` (a session id counts as a room of that session). */
 export function reaches(id: string, joined: readonly string[], rooms: readonly string[], except: readonly string[]): boolean {
-  const inAny = (names: readonly string[]) => names.some((name) => name === id || joined.includes(name));
-  return (rooms.length === 0 || inAny(rooms)) && !inAny(except);
+  return (rooms.length === 0 || inAny(id, joined, rooms)) && !inAny(id, joined, except);
+}
+
+/** Whether one of `names` is session `id` or a room in `joined`. */
+function inAny(id: string, joined: readonly string[], names: readonly string[]): boolean {
+  for (const name of names) if (name === id || joined.includes(name)) return true;
+  return false;
 }
 
 /**
