@@ -31,10 +31,11 @@ export interface ServerOptions<Data = Record<string, unknown>> {
   /** How long a session without a connection is kept for resume, in ms. @default 120000 */
   detachedTtlMs?: number;
   /**
-   * The send queue of one connection, in bytes. A client that stops reading (its queue over this) is a
-   * slow consumer: its connection is cut (the session stays detached, so a client that comes back
-   * resumes from its log, or starts over when the log no longer reaches it). Memory per connection stays
-   * within this plus one frame. @default twice `replayBytes` (a full replay always fits)
+   * The send queue of one connection, in bytes. A client that stops reading, or reads a burst slower
+   * than the server writes it, until its queue is over this is a slow consumer: its connection is cut
+   * (the session stays detached, so a client that comes back resumes from its log, with a `gap` for
+   * what the log no longer holds). A resume's replay is never cut (the log bounds it): memory per
+   * connection stays within the larger of this and `replayBytes`, plus one frame. @default twice `replayBytes`
    */
   maxBufferedBytes?: number;
   /** How long `close()` waits for connections to finish and handlers to settle before cutting them, in ms. @default 5000 */

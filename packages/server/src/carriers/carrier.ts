@@ -10,8 +10,11 @@ export interface Carrier {
   readonly finished: boolean;
   /** Writes an unsequenced frame; `seq` is the SSE event id's cursor (`welcome`). */
   writeText(text: string, seq?: number): void;
-  /** Writes sequenced frame `seq`. */
-  writeFrame(seq: number, frame: FrameTail): void;
+  /**
+   * Writes sequenced frame `seq`. A `replayed` frame (a resume's replay, which the log bounds) goes out
+   * whatever the send queue holds: a replay bigger than `maxBufferedBytes` must not cut every resume.
+   */
+  writeFrame(seq: number, frame: FrameTail, replayed?: boolean): void;
   /** The token the SSE event ids carry (`<token>:<seq>`); WebSocket ignores it. */
   setToken(token: string): void;
   /** Heartbeat tick: a `ping` frame, and the liveness check of the transport. */

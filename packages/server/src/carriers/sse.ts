@@ -53,6 +53,8 @@ function parseSeq(text: string): number | undefined {
 export class SseCarrier implements Carrier {
   session: AnyServerSocket | undefined;
   private token = '';
+  /** Cut as a slow consumer: the response's `close` (which detaches the session) comes a tick later. */
+  private cut = false;
 
   constructor(
     private readonly engine: Engine,
@@ -65,7 +67,7 @@ export class SseCarrier implements Carrier {
   }
 
   get finished(): boolean {
-    return this.stream.closed;
+    return this.cut || this.stream.closed;
   }
 
   setToken(token: string): void {
@@ -77,8 +79,8 @@ export class SseCarrier implements Carrier {
     this.stream.send(seq === undefined ? { data: text } : { id: `${this.token}:${seq}`, data: text });
   }
 
-  writeFrame(seq: number, frame: FrameTail): void {
-    if (this.full()) return;
+  writeFrame(seq: number, frame: FrameTail, replayed = false): void {
+    if (replayed ? !this.open() : this.full()) return;
     this.stream.send({ id: `${this.token}:${seq}`, data: sequencedText(seq, frame) });
   }
 
@@ -89,20 +91,25 @@ export class SseCarrier implements Carrier {
   }
 
   finish(bye?: string): void {
-    if (this.stream.closed) return;
+    if (this.finished) return;
     if (bye) this.stream.send({ data: bye });
     this.stream.end();
   }
 
+  /** Whether it can be written to (then corked until the end of the tick). */
+  private open(): boolean {
+    if (this.finished) return false;
+    this.engine.corking.hold(this.response);
+    return true;
+  }
+
   /** A slow consumer (its response's queue over the limit) is cut; its session stays, detached. */
   private full(): boolean {
-    if (this.stream.closed) return true;
+    if (this.finished) return true;
     const queued = this.response.writableLength;
-    if (queued <= this.engine.options.maxBufferedBytes) {
-      this.engine.corking.hold(this.response);
-      return false;
-    }
+    if (queued <= this.engine.options.maxBufferedBytes) return !this.open();
     this.engine.log(`SSE stream${this.session ? ` of session ${this.session.id}` : ''}: ${queued} bytes unsent (over ${this.engine.options.maxBufferedBytes}): slow consumer, cut`);
+    this.cut = true;
     this.response.destroy();
     return true;
   }

@@ -77,18 +77,23 @@ export function createWebSocketCarriers(engine: Engine): WebSocketCarriers {
     }
 
     writeText(text: string): void {
+      this.queueText(text, true);
+    }
+
+    writeFrame(seq: number, frame: FrameTail, replayed = false): void {
+      this.queueText(sequencedText(seq, frame), !replayed);
+    }
+
+    /** Sends `text`; `bounded`: a slow consumer (its queue over `maxBufferedBytes`) is cut instead. */
+    queueText(text: string, bounded: boolean): void {
       if (this.finished) return;
-      if (this.bufferedAmount > options.maxBufferedBytes) {
+      if (bounded && this.bufferedAmount > options.maxBufferedBytes) {
         slowConsumer(this);
         return;
       }
       // `_socket` is the upgraded TCP socket (internal to `ws`, stable since its first versions).
       engine.corking.hold((this as unknown as { _socket: Corkable | null })._socket);
       this.send(text);
-    }
-
-    writeFrame(seq: number, frame: FrameTail): void {
-      this.writeText(sequencedText(seq, frame));
     }
 
     setToken(): void {}

@@ -223,7 +223,7 @@ export class ServerSocket<In extends EventsMap = DefaultEvents, Out extends Even
     }
     const welcome = { session: this.id, token, resumed, seq, rcid: this.rcid, hb: this.engine.options.heartbeatMs };
     carrier.writeText(welcomeText(welcome), resumed ? lastSeq : 0);
-    for (let i = 0; i < replay.length; i++) carrier.writeFrame(lastSeq + 1 + i, replay[i]!);
+    for (let i = 0; i < replay.length; i++) carrier.writeFrame(lastSeq + 1 + i, replay[i]!, true);
     this.listeners?.emit('attach', { transport: carrier.kind, resumed });
   }
 
