@@ -21,6 +21,11 @@ export interface HarnessOptions {
   maxFrameBytes: number;
   /** Envelope heartbeat interval in ms (`/rt`). Default 5000. */
   heartbeatMs: number;
+  /**
+   * The send queue of one `/rt` connection in bytes: a client whose queue passes it is cut as a slow
+   * consumer and resumes from its session's log (`maxBufferedBytes` of `@unisocket/server`). Default 2097152 (2 MiB).
+   */
+  maxBufferedBytes: number;
   /** Interval of SSE comment heartbeats on `/sse/*` in ms. Default 10000. */
   sseCommentMs: number;
   /** Most `/sse/{channel}` channels kept at once (the least recently used one without a stream makes room). Default 256. */

@@ -11,6 +11,7 @@ export function defaultHarnessOptions(): HarnessOptions {
     sseMaxAgeSeconds: 25,
     maxFrameBytes: 1024 * 1024,
     heartbeatMs: 5000,
+    maxBufferedBytes: 2 * 1024 * 1024,
     sseCommentMs: 10_000,
     sseMaxChannels: 256,
     sseChannelBytes: 256 * 1024,
@@ -39,6 +40,7 @@ export function resolveHarnessOptions(options: Partial<HarnessOptions> = {}): Ha
   check('sseMaxAgeSeconds', Number.isFinite(resolved.sseMaxAgeSeconds) && resolved.sseMaxAgeSeconds >= 0, 'a number >= 0');
   check('maxFrameBytes', Number.isInteger(resolved.maxFrameBytes) && resolved.maxFrameBytes > 0, 'a positive integer');
   check('heartbeatMs', Number.isInteger(resolved.heartbeatMs) && resolved.heartbeatMs > 0, 'a positive integer');
+  check('maxBufferedBytes', Number.isInteger(resolved.maxBufferedBytes) && resolved.maxBufferedBytes > 0, 'a positive integer');
   check('sseCommentMs', Number.isInteger(resolved.sseCommentMs) && resolved.sseCommentMs >= 0, 'an integer >= 0');
   check('sseMaxChannels', Number.isInteger(resolved.sseMaxChannels) && resolved.sseMaxChannels > 0, 'a positive integer');
   check('sseChannelBytes', Number.isInteger(resolved.sseChannelBytes) && resolved.sseChannelBytes > 0, 'a positive integer');

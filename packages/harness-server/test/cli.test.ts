@@ -51,6 +51,7 @@ describe('the CLI (pnpm harness)', () => {
       '--sse-comment-ms',
       '--max-frame-bytes',
       '--heartbeat-ms',
+      '--max-buffered-bytes',
       '--test-event-ms',
       '--socketio-ping-interval-ms',
       '--socketio-ping-timeout-ms',

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect as tcpConnect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { helloSse, helloWs, postFrames, push, startRt } from './envelope-helpers.js';
 import type { RtServer, SsePeer, WsPeer } from './envelope-helpers.js';
@@ -6,6 +8,7 @@ import type { RtServer, SsePeer, WsPeer } from './envelope-helpers.js';
 let server: RtServer | undefined;
 const wsPeers: WsPeer[] = [];
 const ssePeers: SsePeer[] = [];
+const tcpPeers: Socket[] = [];
 
 async function start(options: Parameters<typeof startRt>[0] = {}): Promise<RtServer> {
   server = await startRt(options);
@@ -21,6 +24,7 @@ async function sse(query = '', headers?: Record<string, string>) {
 afterEach(async () => {
   for (const peer of wsPeers.splice(0)) peer.ws.terminate();
   for (const peer of ssePeers.splice(0)) peer.close();
+  for (const socket of tcpPeers.splice(0)) socket.destroy();
   await server?.close();
   server = undefined;
 });
@@ -64,5 +68,32 @@ describe('envelope /rt under faults', () => {
       expect(peer.welcome).toMatchObject({ resumed: true, seq: 1 });
       expect(await peer.peer.frames.next()).toMatchObject({ t: 'event', seq: 1, name: 'tick', args: ['while down'] });
     }
+  });
+
+  it('cuts an /rt client that stops reading at --max-buffered-bytes, and it resumes from the log', async () => {
+    const logs: string[] = [];
+    await start({ maxBufferedBytes: 64 * 1024, log: (line) => logs.push(line) });
+    // An SSE reader that stops reading after the welcome: only the harness's send queue can grow.
+    const { host } = new URL(server!.url);
+    const socket = tcpConnect(Number(new URL(server!.url).port), '127.0.0.1');
+    tcpPeers.push(socket);
+    await once(socket, 'connect');
+    socket.write(`GET /rt?v=1 HTTP/1.1\r\nHost: ${host}\r\nAccept: text/event-stream\r\n\r\n`);
+    const [head] = (await once(socket, 'data')) as [Buffer];
+    const token = /"token":"([^"]+)"/.exec(head.toString('utf8'))?.[1];
+    expect(token).toBeDefined();
+    socket.pause();
+    const big = 'z'.repeat(32 * 1024);
+    let pushes = 0;
+    // Far more than both kernels' socket buffers hold; stops at the cut.
+    while (!logs.some((line) => /slow consumer, cut/.test(line)) && pushes < 1000) {
+      await push(server!.url, { name: 'news', args: [big] });
+      pushes++;
+    }
+    expect(logs.filter((line) => /slow consumer, cut/.test(line))).toEqual([expect.stringMatching(/over 65536\): slow consumer, cut/)]);
+    // The session stays: a resume from before the cut gets the frames the log still holds, then goes on.
+    const again = await sse(`&sessionToken=${token}&lastSeq=${pushes - 3}`);
+    expect(again.welcome).toMatchObject({ resumed: true, seq: pushes });
+    expect(await again.peer.frames.next()).toMatchObject({ t: 'event', seq: pushes - 2, name: 'news' });
   });
 });

@@ -32,6 +32,7 @@ export function createEnvelopeModule(ctx: HarnessContext, tuning: Partial<Envelo
   const rt = new Server<ChatClientEvents, ChatServerEvents, ChatData>({
     heartbeatMs: ctx.options.heartbeatMs,
     maxFrameBytes: ctx.options.maxFrameBytes,
+    maxBufferedBytes: ctx.options.maxBufferedBytes,
     replayFrames: replayWindow,
     detachedTtlMs,
     ...(adapter && { adapter }),
