@@ -4,6 +4,6 @@ import { startHarness, type HarnessOptions } from '@unisocket/harness-server';
 import { serveParent } from './child/serve.js';
 
 serveParent<Partial<HarnessOptions>>(async (options) => {
-  const harness = await startHarness({ ...options, port: 0, host: '127.0.0.1', testControls: true, log: () => {} });
+  const harness = await startHarness({ ...options, port: 0, host: '127.0.0.1', testControls: true, log: process.env['BENCH_HARNESS_LOG'] ? (line: string) => console.error(`[harness] ${line}`) : () => {} });
   return { url: harness.url, close: () => harness.close() };
 });

@@ -91,6 +91,7 @@ export function renderReport(record: RunRecord, explanation: string): string {
     'pnpm bench                      # every group, about 6 minutes; rewrites this file and bench/results/latest.json',
     'pnpm bench --only recovery      # one group (bundle, throughput, recovery, resilience, harness, server, scale); the others keep their last results',
     'pnpm bench --quick              # smoke run (< 2 min, what CI runs): writes bench/results/quick.md, not this file',
+    "BENCH_HARNESS_LOG=1 pnpm bench --only scale   # with the reference harness's log on stderr (slow consumers cut, frames rejected)",
     '```',
     '',
     'The code is in [`bench/src`](bench/src): one file per group in `groups/`, the page that runs in Chromium in `page/`.',

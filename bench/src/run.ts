@@ -70,19 +70,35 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
 
 /** A safety net above the bounded loops: the whole run never outlives this. */
-const BUDGET_MS = { full: 20 * 60_000, quick: 4 * 60_000 };
+const BUDGET_MS = { full: 45 * 60_000, quick: 4 * 60_000 };
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const started = Date.now();
+  let browser: Promise<BenchBrowser> | undefined;
+  const jsonPath = `${resultsDir}${args.quick ? 'quick' : 'latest'}.json`;
+  const previous: Partial<RunRecord> = !args.quick && existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as RunRecord) : {};
+  const groups: RunRecord['groups'] = { ...(previous.groups ?? {}) };
+  const versions = installedVersions();
+
+  /** Writes the groups measured so far (and the earlier results of the others). */
+  const writeResults = (browserVersion: string | undefined): string => {
+    const record: RunRecord = { machine: describeMachine(), browser: browserVersion ?? previous.browser, versions, groups };
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(jsonPath, `${JSON.stringify(record, null, 2)}\n`);
+    const markdownPath = args.quick ? `${resultsDir}quick.md` : `${root}BENCHMARKS.md`;
+    writeFileSync(markdownPath, renderReport(record, keptExplanation(markdownPath)));
+    return markdownPath;
+  };
+
   const watchdog = setTimeout(() => {
-    console.error(`bench: over the ${args.quick ? 'quick' : 'full'} time budget, giving up`);
+    // What finished is kept: a group that hangs costs its own results, not the whole run's.
+    const markdownPath = writeResults(undefined);
+    console.error(`bench: over the ${args.quick ? 'quick' : 'full'} time budget, giving up (wrote the groups done so far to ${markdownPath})`);
     process.exit(1);
   }, args.quick ? BUDGET_MS.quick : BUDGET_MS.full);
   watchdog.unref();
 
-  const versions = installedVersions();
-  let browser: Promise<BenchBrowser> | undefined;
   const context: GroupContext = {
     quick: args.quick,
     versions,
@@ -90,9 +106,6 @@ async function main(): Promise<number> {
     browser: () => (browser ??= launchBenchBrowser()),
   };
 
-  const jsonPath = `${resultsDir}${args.quick ? 'quick' : 'latest'}.json`;
-  const previous: Partial<RunRecord> = !args.quick && existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as RunRecord) : {};
-  const groups: RunRecord['groups'] = { ...(previous.groups ?? {}) };
   let failed = 0;
   try {
     for (const name of args.only) {
@@ -113,12 +126,9 @@ async function main(): Promise<number> {
     if (browser) await (await browser.catch(() => undefined))?.close();
   }
 
+  clearTimeout(watchdog);
   const browserVersion = browser ? (await browser.catch(() => undefined))?.version : undefined;
-  const record: RunRecord = { machine: describeMachine(), browser: browserVersion ?? previous.browser, versions, groups };
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(jsonPath, `${JSON.stringify(record, null, 2)}\n`);
-  const markdownPath = args.quick ? `${resultsDir}quick.md` : `${root}BENCHMARKS.md`;
-  writeFileSync(markdownPath, renderReport(record, keptExplanation(markdownPath)));
+  const markdownPath = writeResults(browserVersion);
   console.error(`bench: wrote ${markdownPath} and ${jsonPath} in ${((Date.now() - started) / 1000).toFixed(0)} s${failed ? `; ${failed} measurement(s) failed` : ''}`);
   return failed ? 1 : 0;
 }

@@ -18,6 +18,15 @@ const PEERS = [
 ] as const;
 
 const RECEIVE_TIMEOUT_MS = 120_000;
+/** A burst whose count has not moved for this long has stopped (a cut connection, a lost resume). */
+const RECEIVE_STALL_MS = 15_000;
+/**
+ * The harness's send queue per connection: above the largest burst (40,000 events of ~250 bytes as SSE
+ * events), so the page is never cut as a slow consumer. The default (2 MiB) cuts a page that falls
+ * 2 MiB behind, which a busy main thread reading a burst from loopback can; the client then resumes
+ * from the log with a `gap`, and this group would measure a lost burst instead of receiving.
+ */
+const HARNESS_SEND_QUEUE_BYTES = 64 * 1024 * 1024;
 
 interface Sample {
   cpuMs: number;
@@ -40,7 +49,7 @@ export async function runClientScale(context: GroupContext): Promise<Omit<GroupR
   const { rounds, counts } = pick(context, { rounds: 3, counts: [10_000, 20_000, 40_000] }, { rounds: 1, counts: [1000, 2000] });
   const log = new ErrorLog();
   const browser = await context.browser();
-  const harness = await startHarnessProcess();
+  const harness = await startHarnessProcess({ maxBufferedBytes: HARNESS_SEND_QUEUE_BYTES });
   const handle = await browser.newPage();
   const samples = new Map<string, Sample[]>();
   const unavailable = new Map<string, string>();
@@ -62,7 +71,7 @@ export async function runClientScale(context: GroupContext): Promise<Omit<GroupR
             const heapBefore = await heapAfterGc(cdp);
             const before = await metrics(cdp);
             driver.sendChats(count, CHAT_TEXT);
-            await handle.page.evaluate((timeout) => window.bench.receiveDone(timeout), RECEIVE_TIMEOUT_MS);
+            await handle.page.evaluate(([timeout, stall]) => window.bench.receiveDone(timeout, stall), [RECEIVE_TIMEOUT_MS, RECEIVE_STALL_MS] as const);
             const after = await metrics(cdp);
             const heapAfter = await heapAfterGc(cdp);
             const delta = (name: string) => (after[name] ?? NaN) - (before[name] ?? NaN);
@@ -101,7 +110,7 @@ export async function runClientScale(context: GroupContext): Promise<Omit<GroupR
         if (gone) return [label, ...counts.map(() => gone), gone, ...counts.map(() => gone)];
         return [label, ...counts.map((count) => ms(per10k(peer, count, 'cpuMs'))), ratio(per10k(peer, largest, 'cpuMs') / per10k(peer, smallest, 'cpuMs')), ...counts.map((count) => kb(total(peer, count, 'heapBytes')))];
       }),
-      note: 'A Node peer sends `chat` events (~150 bytes each as delivered) into a room the page joined; the page counts them. CPU is the growth of Chrome\'s main-thread `TaskDuration` (CDP `Performance.getMetrics`) while receiving, per 10,000 events; heap held is `JSHeapUsedSize` after a forced GC minus before, with the connection still open (memory that grows with the count would be kept per event). The events arrive in one burst, so the network hands the page larger chunks the more events there are.',
+      note: 'A Node peer sends `chat` events (~150 bytes each as delivered) into a room the page joined; the page counts them. CPU is the growth of Chrome\'s main-thread `TaskDuration` (CDP `Performance.getMetrics`) while receiving, per 10,000 events; heap held is `JSHeapUsedSize` after a forced GC minus before, with the connection still open (memory that grows with the count would be kept per event). The events arrive in one burst, so the network hands the page larger chunks the more events there are. The harness runs with a 64 MiB send queue per connection (`--max-buffered-bytes`; default 2 MiB) so that no burst is cut as a slow consumer.',
     },
   ];
   const ours = per10k('ours-default', largest, 'cpuMs');

@@ -154,13 +154,24 @@ export function createBenchPage(): BenchPage {
       return { transport: peer.transport };
     },
 
-    async receiveDone(timeoutMs) {
+    async receiveDone(timeoutMs, stallMs = timeoutMs) {
       const current = receiving;
       if (!current) throw new Error('receiveDone without receiveStart');
+      // A count that stops moving will not finish: say so at once instead of waiting out the timeout.
+      let lastCount = -1;
+      let watch: ReturnType<typeof setInterval> | undefined;
+      const stalled = new Promise<never>((_, reject) => {
+        watch = setInterval(() => {
+          if (current.count() === lastCount) reject(new Error(`receive: stalled, no event for ${stallMs} ms`));
+          lastCount = current.count();
+        }, stallMs);
+      });
       try {
-        return await withTimeout(current.done, timeoutMs, 'receive');
+        return await withTimeout(Promise.race([current.done, stalled]), timeoutMs, 'receive');
       } catch (error) {
         throw new Error(`${(error as Error).message} (received ${current.count()})`, { cause: error });
+      } finally {
+        clearInterval(watch);
       }
     },
 

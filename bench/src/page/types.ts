@@ -93,8 +93,8 @@ export interface BenchPage {
   upstream(peer: string, harnessUrl: string, n: number): Promise<TimedResult>;
   /** Opens `peer`, joins `room`, and counts `chat` events until `n` arrived. */
   receiveStart(peer: string, harnessUrl: string, room: string, n: number): Promise<{ transport: string }>;
-  /** Waits (at most `timeoutMs`) for the count started by `receiveStart`. */
-  receiveDone(timeoutMs: number): Promise<ReceiveResult>;
+  /** Waits for the `n` events `receiveStart` asked for; rejects after `timeoutMs`, or once none has come for `stallMs`. */
+  receiveDone(timeoutMs: number, stallMs?: number): Promise<ReceiveResult>;
   /** Closes the receiving peer. */
   receiveClose(): void;
   /** Starts one watcher of each kind. */
