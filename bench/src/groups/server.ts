@@ -123,6 +123,7 @@ async function openClients(setup: Setup, deployment: Deployment, count: number):
   return {
     count,
     delivered: () => groups.reduce((sum, group) => sum + group.delivered(), 0),
+    lost: () => groups.map((group, index) => `node ${index + 1}: ${group.lost()}`).join('; '),
     close: () => groups.forEach((group) => group.close()),
   };
 }
@@ -155,7 +156,7 @@ async function broadcastRate(deployment: Deployment, clients: IdleConnections, b
   const deadline = Date.now() + BROADCAST_BOUND_MS;
   while (clients.delivered() - before < expected && Date.now() < deadline) await sleep(2);
   const delivered = clients.delivered() - before;
-  if (delivered < expected) throw new Error(`${delivered} of ${expected} deliveries within ${BROADCAST_BOUND_MS} ms`);
+  if (delivered < expected) throw new Error(`${delivered} of ${expected} deliveries within ${BROADCAST_BOUND_MS} ms (connections lost: ${clients.lost()})`);
   const elapsed = performance.now() - start;
   const cpuAfter = await cpuNow(deployment);
   const per1000 = (key: 'nodes' | 'redis' | 'clients') => ((cpuAfter[key] - cpuBefore[key]) / delivered) * 1000;

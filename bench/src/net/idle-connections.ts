@@ -17,6 +17,8 @@ export interface IdleConnections {
   readonly count: number;
   /** Broadcast messages received so far, over all connections. */
   delivered(): number;
+  /** Connections the server ended after they were established (close code or `ended`, with counts): a shortfall's usual cause. */
+  lost(): string;
   close(): void;
 }
 
@@ -40,8 +42,10 @@ interface Opened {
   close(): void;
 }
 
-function openOne(kind: ConnectionKind, harnessUrl: string, agent: Agent, onDelivery: (n: number) => void, token: string, path?: string): Promise<Opened> {
+function openOne(kind: ConnectionKind, harnessUrl: string, agent: Agent, onDelivery: (n: number) => void, onLost: (why: string) => void, token: string, path?: string): Promise<Opened> {
   const wsBase = harnessUrl.replace(/^http/, 'ws');
+  /** Closed by the bench, not lost. */
+  let closing = false;
   return new Promise<Opened>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${kind}: not established within ${OPEN_TIMEOUT_MS} ms`)), OPEN_TIMEOUT_MS);
     const established = (opened: Opened) => {
@@ -59,16 +63,28 @@ function openOne(kind: ConnectionKind, harnessUrl: string, agent: Agent, onDeliv
           if (n) onDelivery(n);
           if (first) {
             first = false;
-            established({ close: () => request?.destroy() });
+            established({
+              close: () => {
+                closing = true;
+                request?.destroy();
+              },
+            });
           }
         });
         res.on('error', () => {});
+        res.on('close', () => !closing && onLost('sse ended'));
       });
       request.on('error', (error) => reject(error));
       return;
     }
     const socket = new WebSocket(`${wsBase}${path ?? (kind === 'ws-envelope' ? '/rt' : kind === 'ws-gateway' ? '/gateways/chat' : '/socket.io/?EIO=4&transport=websocket')}`);
-    const opened: Opened = { close: () => socket.terminate() };
+    const opened: Opened = {
+      close: () => {
+        closing = true;
+        socket.terminate();
+      },
+    };
+    socket.on('close', (code) => !closing && onLost(`close ${code}`));
     socket.on('error', (error) => reject(error));
     socket.on('open', () => {
       if (kind === 'ws-envelope') socket.send(JSON.stringify({ t: 'hello', v: 1 }));
@@ -93,6 +109,8 @@ function openOne(kind: ConnectionKind, harnessUrl: string, agent: Agent, onDeliv
 export async function openIdleConnections(kind: ConnectionKind, harnessUrl: string, count: number, token: string, path?: string): Promise<IdleConnections> {
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
   let delivered = 0;
+  const lost = new Map<string, number>();
+  const onLost = (why: string) => lost.set(why, (lost.get(why) ?? 0) + 1);
   const opened: Opened[] = [];
   const closeAll = () => {
     for (const connection of opened) connection.close();
@@ -100,7 +118,7 @@ export async function openIdleConnections(kind: ConnectionKind, harnessUrl: stri
   };
   try {
     for (let start = 0; start < count; start += CONCURRENCY) {
-      const batch = Array.from({ length: Math.min(CONCURRENCY, count - start) }, () => openOne(kind, harnessUrl, agent, (n) => (delivered += n), token, path));
+      const batch = Array.from({ length: Math.min(CONCURRENCY, count - start) }, () => openOne(kind, harnessUrl, agent, (n) => (delivered += n), onLost, token, path));
       const settled = await Promise.allSettled(batch);
       for (const result of settled) if (result.status === 'fulfilled') opened.push(result.value);
       const failure = settled.find((result) => result.status === 'rejected');
@@ -110,5 +128,6 @@ export async function openIdleConnections(kind: ConnectionKind, harnessUrl: stri
     closeAll();
     throw error;
   }
-  return { count, delivered: () => delivered, close: closeAll };
+  const describeLost = () => (lost.size ? [...lost].map(([why, n]) => `${n} × ${why}`).join(', ') : 'none');
+  return { count, delivered: () => delivered, lost: describeLost, close: closeAll };
 }
