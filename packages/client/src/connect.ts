@@ -2,9 +2,9 @@ import { createClient, type Client } from './core/client.js';
 import type { DefaultEvents, EventsMap } from './core/events.js';
 import type { PolicyOptions } from './core/options.js';
 import { envelope } from './protocols/envelope.js';
-import { lazyTransport, loadOnce } from './transports/lazy.js';
+import { loadOnce } from './transports/lazy.js';
 import { canReadEventStreams, sseEndpoint } from './transports/sse-endpoint.js';
-import { absoluteUrl, withSchemeOrAsIs } from './transports/url.js';
+import { absoluteUrl } from './transports/url.js';
 import { webSocketEndpoint } from './transports/websocket.js';
 
 /**
@@ -13,14 +13,15 @@ import { webSocketEndpoint } from './transports/websocket.js';
  */
 const sseCarrier = /* @__PURE__ */ loadOnce(() => import('./transports/sse-carrier.js'));
 
-/** `sse(href)` over the envelope, its transport loaded on demand. */
+/** `sse(href)` over the envelope, its transport's code loaded on demand. */
 const fallbackSse = (href: string) =>
   sseEndpoint(
     href,
     {},
     envelope,
     canReadEventStreams,
-    (context) => lazyTransport('sse', withSchemeOrAsIs(context.url, 'http'), sseCarrier, ({ createSseTransport }) => createSseTransport(context, href, {}, envelope)),
+    (context, carrier) => (carrier as Awaited<ReturnType<typeof sseCarrier>>).createSseTransport(context, href, {}, envelope),
+    sseCarrier,
   );
 
 /** Options of `connect(url)`: the connection policy (for a Socket.IO server: `connectSocketIo`). */

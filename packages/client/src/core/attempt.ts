@@ -58,7 +58,7 @@ export function createAttempt(
 
   const start = (values: unknown[]) => {
     if (closed) return;
-    const [url, query, headers, commonQuery, commonHeaders] = values as [string, ...(Record<string, string> | undefined)[]];
+    const [url, query, headers, commonQuery, commonHeaders, loaded] = values as [string, ...(Record<string, string> | undefined)[]];
     const codec = (attempt.codec = endpoint.protocol.create({ kind: endpoint.kind, resume: { ...resume } }));
     const t = (transport = endpoint.createTransport({
       url: withQuery(url, { ...commonQuery, ...query, ...codec.connectParams() }),
@@ -68,7 +68,7 @@ export function createAttempt(
       upstreamParams: () => ({ ...commonQuery, ...query, ...codec.upstreamParams() }),
       platform: options.platform,
       attempt: why,
-    }));
+    }, loaded));
     context.url = t.url;
     t.onopen = () => {
       const frames = codec.onOpen();
@@ -94,9 +94,10 @@ export function createAttempt(
       const { connectTimeoutMs } = options;
       timer = clock.setTimeout(() => attempt.fail(connectionFailure('connect-timeout', `not confirmed within ${connectTimeoutMs} ms`, context)), connectTimeoutMs);
       const refused = (cause: unknown) => attempt.fail(connectionFailure('refused', `could not prepare the connection: ${String(cause)}`, { ...context, cause }));
-      // Value sources are evaluated synchronously when none is async, so a plain URL costs no extra tick.
+      // Value sources (and the endpoint's code to load) are evaluated synchronously when none is async,
+      // so a plain URL, or code loaded before, costs no extra tick.
       try {
-        const values = [endpoint.url, endpoint.query, endpoint.headers, options.query, options.headers].map((source: ValueSource<unknown>) =>
+        const values = [endpoint.url, endpoint.query, endpoint.headers, options.query, options.headers, endpoint.load].map((source: ValueSource<unknown>) =>
           typeof source === 'function' ? (source as (context: AttemptContext) => unknown)(why) : source,
         );
         if (values.some((value) => typeof (value as Promise<unknown> | undefined)?.then === 'function')) Promise.all(values).then(start).catch(refused);

@@ -38,7 +38,13 @@ export interface Endpoint {
   readonly label: string;
   /** False when this platform lacks what the transport needs (the endpoint is skipped). */
   isSupported(platform: Platform): boolean;
-  createTransport(context: TransportOpenContext): Transport;
+  /**
+   * Loads what `createTransport` needs before each attempt, asked like a value source (code loaded on
+   * demand: `import()`); what it returns (or resolves to) is `createTransport`'s `loaded`. A load that
+   * fails ends the attempt as `refused`. @default none
+   */
+  readonly load?: (context: AttemptContext) => unknown;
+  createTransport(context: TransportOpenContext, loaded?: unknown): Transport;
 }
 
 /** The label of a built-in endpoint: its kind and URL. */

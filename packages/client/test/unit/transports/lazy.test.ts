@@ -1,79 +1,84 @@
 import { describe, expect, it, vi } from 'vitest';
-import { lazyTransport, loadOnce } from '../../../src/transports/lazy.js';
-import type { Transport, TransportCloseInfo } from '../../../src/transports/transport.js';
-import { transportBase } from '../../../src/transports/transport.js';
+import { loadOnce } from '../../../src/transports/lazy.js';
+import { flush, setup } from '../core/helpers.js';
 
-/** A transport that records what is done to it. */
-function recordingTransport() {
-  const calls: string[] = [];
-  const transport: Transport = {
-    ...transportBase('sse', 'http://host/rt'),
-    open: () => void calls.push('open'),
-    send: async (frames) => void calls.push(`send ${frames.join()}`),
-    close: () => void calls.push('close'),
-  };
-  return { transport, calls };
-}
-
-describe('lazyTransport: a transport whose code loads on demand', () => {
-  it('loads on open(), then opens the transport and relays its callbacks and sends', async () => {
-    const { transport: inner, calls } = recordingTransport();
-    const load = vi.fn(async () => ({ make: () => inner }));
-    const outer = lazyTransport('sse', 'http://host/rt', load, (module) => module.make());
-    const seen: unknown[] = [];
-    outer.onopen = () => void seen.push('open');
-    outer.onmessage = (frame) => void seen.push(frame.data);
-    outer.oncursor = (id) => void seen.push(`cursor ${id}`);
-    outer.onclose = (info) => void seen.push(info.reason);
-    expect(load).not.toHaveBeenCalled();
-    outer.open();
-    await vi.waitFor(() => expect(calls).toEqual(['open']));
-    inner.onopen!();
-    inner.onmessage!({ data: 'hi' });
-    inner.oncursor!('7');
-    await outer.send(['up']);
-    inner.onclose!({ reason: 'ended', wasOpen: true, message: 'bye' });
-    expect(seen).toEqual(['open', 'hi', 'cursor 7', 'ended']);
-    expect(calls).toEqual(['open', 'send up']);
+describe('loadOnce: code loaded on demand, once per page', () => {
+  it('shares the load under way, then returns the module itself (no extra tick)', async () => {
+    const load = vi.fn(async () => ({ loaded: true }));
+    const once = loadOnce(load);
+    const first = once();
+    expect(once()).toBe(first);
+    expect(await first).toEqual({ loaded: true });
+    expect(once()).toEqual({ loaded: true });
+    expect(load).toHaveBeenCalledTimes(1);
   });
 
-  it('ends the attempt as refused when the code cannot be loaded, and loads again next time', async () => {
+  it('tries again after a load that failed', async () => {
     let fail = true;
-    const { transport: inner, calls } = recordingTransport();
-    const load = loadOnce(async () => {
+    const once = loadOnce(async () => {
       if (fail) throw new TypeError('Failed to fetch dynamically imported module');
-      return inner;
+      return 'module';
     });
-    const closes: TransportCloseInfo[] = [];
-    const first = lazyTransport('sse', 'http://host/rt', load, (module) => module);
-    first.onclose = (info) => void closes.push(info);
-    first.open();
-    await vi.waitFor(() => expect(closes).toHaveLength(1));
-    expect(closes[0]).toMatchObject({ reason: 'refused', wasOpen: false, message: expect.stringContaining('could not load the sse transport') });
+    await expect(once()).rejects.toThrow('Failed to fetch');
     fail = false;
-    const second = lazyTransport('sse', 'http://host/rt', load, (module) => module);
-    second.open();
-    await vi.waitFor(() => expect(calls).toEqual(['open']));
-    // Loaded once: the next attempt gets the module without waiting.
-    const third = lazyTransport('sse', 'http://host/rt', load, () => recordingTransport().transport);
-    const { transport: fourth, calls: fourthCalls } = recordingTransport();
-    lazyTransport('sse', 'http://host/rt', load, () => fourth).open();
-    expect(fourthCalls).toEqual(['open']);
-    third.close();
+    expect(await once()).toBe('module');
+  });
+});
+
+describe("an endpoint's load: its transport's code, loaded before the attempt creates it", () => {
+  it('is waited for like an async value source; createTransport gets what it loaded', async () => {
+    let arrive!: (module: string) => void;
+    const { sse, ws, open, client } = setup({ sse: {} });
+    const createTransport = vi.spyOn(sse, 'createTransport');
+    Object.assign(sse, { load: () => new Promise<string>((resolve) => (arrive = resolve)) });
+    ws.last!.drop({ reason: 'refused' });
+    expect(sse.transports).toHaveLength(0);
+    arrive('the sse carrier');
+    await flush();
+    expect(createTransport).toHaveBeenCalledWith(expect.objectContaining({ url: expect.stringMatching(/^fake:\/\/sse/) }), 'the sse carrier');
+    open(sse.last);
+    expect(client.transport).toBe('sse');
   });
 
-  it('closed before the code arrived: nothing is created, nothing is reported', async () => {
-    let resolve!: (transport: Transport) => void;
-    const make = vi.fn((module: Transport) => module);
-    const outer = lazyTransport('sse', 'http://host/rt', () => new Promise<Transport>((done) => (resolve = done)), make);
-    const closes: unknown[] = [];
-    outer.onclose = (info) => void closes.push(info);
-    outer.open();
-    outer.close();
-    resolve(recordingTransport().transport);
-    await Promise.resolve();
-    await Promise.resolve();
-    expect(make).not.toHaveBeenCalled();
-    expect(closes).toEqual([]);
+  it('a load that fails (offline: the app origin is unreachable too) ends the attempt as refused; the next round loads again', async () => {
+    let fail = true;
+    const { sse, ws, clock, open, client, of } = setup();
+    Object.assign(sse, {
+      load: loadOnce(async () => {
+        if (fail) throw new TypeError('Failed to fetch dynamically imported module');
+        return 'the sse carrier';
+      }),
+    });
+    ws.last!.drop({ reason: 'refused' });
+    await flush();
+    expect(sse.transports).toHaveLength(0);
+    // The round is over (WebSocket refused, SSE's code unavailable): a reconnect is scheduled, nothing breaks.
+    expect(client.state.status).toBe('reconnecting');
+    expect(of('reconnecting')[0]).toMatchObject({ reason: 'refused', error: { code: 'refused', message: expect.stringContaining('Failed to fetch dynamically imported module') } });
+    fail = false;
+    clock.advance(of('reconnecting')[0]!.delayMs);
+    ws.last!.drop({ reason: 'refused' });
+    await flush();
+    expect(sse.transports).toHaveLength(1);
+    open(sse.last);
+    expect(client.transport).toBe('sse');
+    // Loaded once: a later attempt creates its transport at once, in the same tick.
+    sse.last!.drop({ reason: 'network' });
+    clock.advance(of('reconnecting')[1]!.delayMs);
+    ws.last!.drop({ reason: 'refused' });
+    expect(sse.transports).toHaveLength(2);
+  });
+
+  it('an attempt closed before its code arrived creates nothing', async () => {
+    let arrive!: (module: string) => void;
+    const { sse, ws, clock, open, client } = setup({ fallbackDelayMs: 500 });
+    Object.assign(sse, { load: () => new Promise<string>((resolve) => (arrive = resolve)) });
+    // The staggered start: the hung upgrade lets SSE begin loading, then the WebSocket wins and the SSE attempt is closed.
+    clock.advance(500);
+    open(ws.last);
+    expect(client.transport).toBe('websocket');
+    arrive('the sse carrier');
+    await flush();
+    expect(sse.transports).toHaveLength(0);
   });
 });
