@@ -3,7 +3,7 @@ import { ConnectionError } from '../core/errors.js';
 import type { Protocol } from '../protocols/protocol.js';
 import { resolveProtocol, type ProtocolOption } from '../protocols/resolve.js';
 import { check, checkKnown, isOneOf, isRecordSource, isStrings, isUrlSource } from './check.js';
-import { SENT, type Transport, type TransportCloseInfo, type TransportCloseReason, type TransportOpenContext } from './transport.js';
+import { SENT, transportBase, type Transport, type TransportCloseInfo, type TransportCloseReason, type TransportOpenContext } from './transport.js';
 import { endpointUrl, withSchemeOrAsIs } from './url.js';
 
 export interface WebSocketEndpointOptions {
@@ -81,12 +81,7 @@ export function createWebSocketTransport(context: TransportOpenContext, { subpro
   };
 
   const transport: Transport = {
-    kind: 'websocket',
-    url,
-    onopen: null,
-    onmessage: null,
-    onerror: null,
-    onclose: null,
+    ...transportBase('websocket', url),
     open() {
       if (socket || closed) return;
       try {
