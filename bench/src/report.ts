@@ -88,7 +88,7 @@ export function renderReport(record: RunRecord, explanation: string): string {
     '',
     '```sh',
     'pnpm install',
-    'pnpm bench                      # every group, about 6 minutes; rewrites this file and bench/results/latest.json',
+    'pnpm bench                      # every group, about 8 minutes; rewrites this file and bench/results/latest.json',
     'pnpm bench --only recovery      # one group (bundle, throughput, recovery, resilience, harness, server, scale); the others keep their last results',
     'pnpm bench --quick              # smoke run (< 2 min, what CI runs): writes bench/results/quick.md, not this file',
     "BENCH_HARNESS_LOG=1 pnpm bench --only scale   # with the reference harness's log on stderr (slow consumers cut, frames rejected)",
