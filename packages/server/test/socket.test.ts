@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { connect as tcpConnect, type Socket as TcpSocket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventError, Server, type DisconnectReason, type ServerOptions, type Socket } from '../src/index.js';
-import { helloWs, openWs, type Frame, type WsPeer } from './helpers.js';
+import { helloWs, openWs, postFrames, type Frame, type WsPeer } from './helpers.js';
 import { listen, type Listening } from './listen.js';
 
 let running: Listening | undefined;
@@ -84,6 +84,27 @@ describe('socket', () => {
     const again = await helloWs(wsUrl, { token: ann.welcome['token'], lastSeq: 0 });
     peers.push(again.peer);
     expect(again.welcome).toMatchObject({ resumed: false });
+  });
+
+  it('a client bye ends the session at once, on WebSocket and by POST: out of its rooms, disconnect client-closed, no resume', async () => {
+    const { rt, disconnects, join, wsUrl } = await start();
+    const ann = await join('r');
+    const bob = await join('r');
+    ann.socket.on('note', () => 'noted');
+    ann.peer.send({ t: 'event', cid: 1, name: 'note', args: [], ack: true });
+    ann.peer.send({ t: 'bye' });
+    expect(await ann.peer.frames.nextOf('ack')).toMatchObject({ cid: 1, args: ['noted'] });
+    expect((await ann.peer.closed).code).toBe(1000);
+    expect(disconnects).toEqual([[ann.socket.id, 'client-closed']]);
+    expect((await rt.in('r').fetchSessions()).map((session) => session.id)).toEqual([bob.socket.id]);
+    const again = await helloWs(wsUrl, { token: ann.welcome['token'], lastSeq: 0 });
+    peers.push(again.peer);
+    expect(again.welcome).toMatchObject({ resumed: false });
+    const posted = await postFrames(running!.url, bob.welcome['token'] as string, [{ t: 'bye' }]);
+    expect(posted.status).toBe(200);
+    await bob.peer.closed;
+    expect(disconnects.at(-1)).toEqual([bob.socket.id, 'client-closed']);
+    expect(await rt.in('r').fetchSessions()).toEqual([]);
   });
 
   it('emitWithAck resolves with the client answer and times out when none comes', async () => {

@@ -34,7 +34,11 @@ export interface ClientAckFrame {
   ack: number;
   args: unknown[];
 }
-export type ClientFrame = HelloFrame | ClientEventFrame | PongFrame | ClientAckFrame;
+/** The client is done with the session: it ends now instead of waiting, detached, for a resume. */
+export interface ClientByeFrame {
+  t: 'bye';
+}
+export type ClientFrame = HelloFrame | ClientEventFrame | PongFrame | ClientAckFrame | ClientByeFrame;
 
 export type ParsedFrame = { ok: true; frame: ClientFrame } | { ok: false; error: ErrorBody & { cid?: number } };
 
@@ -63,6 +67,8 @@ export function validateClientFrame(value: unknown): ParsedFrame {
       return { ok: true, frame: { t: 'pong' } };
     case 'ack':
       return validateClientAck(value);
+    case 'bye':
+      return { ok: true, frame: { t: 'bye' } };
     default:
       return reject('unknown-type', `unknown frame type "${t.slice(0, 40)}"`);
   }

@@ -21,7 +21,9 @@ export type DisconnectReason =
   /** A resume asked for frames its log no longer holds: the client starts a new session. */
   | 'gap'
   /** The server closed (`close()`). */
-  | 'server-closing';
+  | 'server-closing'
+  /** The client said it is done (`bye`). */
+  | 'client-closed';
 
 /** Events of `socket.lifecycle`. */
 export interface SocketLifecycle {
@@ -256,6 +258,19 @@ export class ServerSocket<In extends EventsMap = DefaultEvents, Out extends Even
         this.sendError({ code: 'bad-frame', message: 'hello is only valid as the first frame of a WebSocket' });
         return;
       case 'pong':
+        return;
+      case 'bye':
+        // After the events sent before it are claimed (an async adapter may still hold them).
+        settle(
+          attempt(() =>
+            andThen(this.settled(), () => {
+              if (this.ended) return;
+              this.carrier?.finish(undefined, 1000);
+              this.engine.endSession(this, 'client-closed');
+            }),
+          ),
+          this.engine.reporter,
+        );
         return;
       case 'ack': {
         const pending = this.acks?.get(frame.ack);
