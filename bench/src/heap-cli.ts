@@ -1,42 +1,46 @@
-// `pnpm --filter @unisocket/bench heap [server...] [--connections N] [--warm-up N] [--hold N] [--idle MS] [--keep DIR]`:
+// `pnpm --filter @unisocket/bench heap [server...] [--connections N] [--warm-up N] [--warm-up-hold MS] [--hold N] [--idle MS] [--keep DIR]`:
 // where the memory of idle connections goes, by constructor. For each one-node server of the server
 // group (`ws`, `socketio`, `unisocket`; default `ws unisocket`) it starts the same child process the
-// group does (`--expose-gc`), opens 20 warm-up connections (the group's number) and closes them, opens
-// `--hold` connections it keeps (default none), waits, takes a heap snapshot, opens N clients of the
-// group's kind, waits again, takes another, and prints what grew per connection. With several servers
-// it also prints each one's growth beyond the first's (e.g. ours beyond bare `ws`).
+// group does (`--expose-gc`), runs the group's warm-up (as many connections as it measures, or
+// `--warm-up N`, that stay 27 s, through a heartbeat round of every server that has one, then leave
+// with their protocol's goodbye; `--warm-up 0` skips it), opens `--hold` connections it keeps (default none), waits, takes a heap snapshot, opens N
+// clients of the group's kind, waits again, takes another, and prints what grew per connection, and how
+// many objects of the kinds every connection adds the baseline already held (the held connections'
+// own, and nothing the warm-up left). With several servers it also prints each one's growth beyond the
+// first's (e.g. ours beyond bare `ws`).
 //
-// `--hold 1000` reads the cost of 1,000 more connections on a node that already serves 1,000: what V8
-// compiles once for serving connections (a few hundred KB, more for a server that runs more code per
-// connection) is then in both snapshots, where the server group's 20 warm-up connections leave it in
-// its reading.
+// `--hold 1000` reads the cost of 1,000 more connections on a node that already serves 1,000: whatever
+// V8 compiles for serving connections that the warm-up did not reach is then in both snapshots.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild } from './child/parent.js';
-import { SETUPS, TOKEN, type Setup } from './groups/server.js';
+import { SETUPS, TOKEN, WARM_UP_HOLD_MS, warmUp, type Setup } from './groups/server.js';
 import { census, growth, type HeapCensus, type HeapGrowth } from './heap-diff.js';
 import { openIdleConnections } from './net/idle-connections.js';
 
-const USAGE = `usage: pnpm --filter @unisocket/bench heap [ws|socketio|unisocket ...] [--connections N] [--warm-up N] [--hold N] [--idle MS] [--keep DIR]`;
+const USAGE = `usage: pnpm --filter @unisocket/bench heap [ws|socketio|unisocket ...] [--connections N] [--warm-up N] [--warm-up-hold MS] [--hold N] [--idle MS] [--keep DIR]`;
 
 interface Args {
   servers: Setup[];
   connections: number;
-  warmUp: number;
+  /** Warm-up connections; undefined: as many as `connections` (the group's rule). */
+  warmUp: number | undefined;
+  warmUpHoldMs: number;
   hold: number;
   idleMs: number;
   keep: string | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { servers: [], connections: 1000, warmUp: 20, hold: 0, idleMs: 12_000, keep: undefined };
+  const args: Args = { servers: [], connections: 1000, warmUp: undefined, warmUpHoldMs: WARM_UP_HOLD_MS, hold: 0, idleMs: 12_000, keep: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') continue;
     else if (arg === '--connections') args.connections = Number(argv[++i]);
     else if (arg === '--warm-up') args.warmUp = Number(argv[++i]);
+    else if (arg === '--warm-up-hold') args.warmUpHoldMs = Number(argv[++i]);
     else if (arg === '--hold') args.hold = Number(argv[++i]);
     else if (arg === '--idle') args.idleMs = Number(argv[++i]);
     else if (arg === '--keep') args.keep = argv[++i];
@@ -46,7 +50,7 @@ function parseArgs(argv: string[]): Args {
       args.servers.push(setup);
     }
   }
-  if (!(args.connections > 0) || !(args.warmUp >= 0) || !(args.hold >= 0) || !(args.idleMs >= 0)) throw new TypeError(USAGE);
+  if (!(args.connections > 0) || !((args.warmUp ?? 0) >= 0) || !(args.warmUpHoldMs >= 0) || !(args.hold >= 0) || !(args.idleMs >= 0)) throw new TypeError(USAGE);
   if (args.servers.length === 0) args.servers = SETUPS.filter((setup) => setup.id === 'ws' || setup.id === 'unisocket');
   return args;
 }
@@ -64,7 +68,8 @@ async function measure(setup: Setup, args: Args, dir: string): Promise<{ before:
   const node = await startChild(fileURLToPath(new URL('./server-child.ts', import.meta.url)), { kind: setup.server });
   let held: { close(): void } | undefined;
   try {
-    if (args.warmUp > 0) (await openIdleConnections(setup.client, node.url, args.warmUp, TOKEN, setup.path)).close();
+    const warmUpConnections = args.warmUp ?? args.connections;
+    if (warmUpConnections > 0) await warmUp(setup, { nodes: [node], close: async () => undefined }, warmUpConnections, args.warmUpHoldMs);
     if (args.hold > 0) held = await openIdleConnections(setup.client, node.url, args.hold, TOKEN, setup.path);
     await sleep(args.idleMs);
     const read = async (name: string): Promise<Reading> => {
@@ -100,7 +105,15 @@ try {
     const { before, after } = await measure(setup, args, dir);
     const per = (key: 'heapUsed' | 'external' | 'rss') => ((after.usage[key] - before.usage[key]) / args.connections).toFixed(0);
     const heap = (footprint(after.usage) - footprint(before.usage)) / args.connections;
-    print(`${setup.id}: JS heap + external ${heap.toFixed(0)} B per connection (heap ${per('heapUsed')}, external ${per('external')}, RSS ${per('rss')})`, growth(before.census, after.census, args.connections, 2));
+    const rows = growth(before.census, after.census, args.connections, 2);
+    print(`${setup.id}: JS heap + external ${heap.toFixed(0)} B per connection (heap ${per('heapUsed')}, external ${per('external')}, RSS ${per('rss')})`, rows);
+    // Classes every connection adds one or more of: the baseline should hold only the held connections'
+    // share (plain objects, arrays and V8's internal kinds are everywhere, so they tell nothing here).
+    const perConnection = rows.filter((row) => row.countPerConnection >= 0.99 && !row.kind.startsWith('(') && row.kind !== 'Object' && row.kind !== 'Array');
+    console.log(
+      `in the baseline, of the kinds every connection adds (expected: ${args.hold} held × per connection): ` +
+        perConnection.map((row) => `${row.kind} ${before.census.get(row.kind)?.count ?? 0} (${(args.hold * row.countPerConnection).toFixed(0)})`).join(', '),
+    );
     results.push({ setup, before: before.census, after: after.census, heap });
   }
   const [reference, ...others] = results;

@@ -1,7 +1,8 @@
 // One server node of the `server` group in its own process (child/serve.ts answers the parent):
 // a bare `ws` server, socket.io 4 (its default in-memory adapter, or @socket.io/redis-streams-adapter
 // on a Redis), or @unisocket/server (memory adapter, or Redis). Every connection joins the room
-// `bench` as it connects; `broadcast` sends `count` messages to that room from this node.
+// `bench` as it connects; `broadcast` sends `count` messages to that room from this node; `held` counts
+// the clients it keeps anything of (the server group checks that its warm-up left none).
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -29,6 +30,14 @@ export interface BroadcastRequest {
 /** Sends what `emit` needs to the room, `count` times, yielding to I/O between messages. */
 type Broadcast = (request: BroadcastRequest) => Promise<void> | void;
 
+/** One server as the bench drives it. */
+interface BenchServer {
+  broadcast: Broadcast;
+  /** Clients the server still keeps anything of: connections, sockets, sessions (detached ones included). */
+  held(): Promise<number> | number;
+  close(): Promise<void>;
+}
+
 const ROOM = 'bench';
 
 function listen(http: HttpServer): Promise<string> {
@@ -44,7 +53,7 @@ const closeHttp = (http: HttpServer) =>
     http.close(() => resolve());
   });
 
-async function bareWs(http: HttpServer): Promise<{ broadcast: Broadcast; close(): Promise<void> }> {
+async function bareWs(http: HttpServer): Promise<BenchServer> {
   const room = new Set<WebSocket>();
   const server = new WebSocketServer({ server: http });
   server.on('connection', (socket) => {
@@ -58,11 +67,12 @@ async function bareWs(http: HttpServer): Promise<{ broadcast: Broadcast; close()
         for (const socket of room) socket.send(frame);
       }
     },
+    held: () => room.size,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
-async function socketIo(http: HttpServer, redisUrl: string | undefined): Promise<{ broadcast: Broadcast; close(): Promise<void> }> {
+async function socketIo(http: HttpServer, redisUrl: string | undefined): Promise<BenchServer> {
   const redis = redisUrl ? createClient({ url: redisUrl }) : undefined;
   await redis?.connect();
   const io = new SocketIoServer(http, redis ? { adapter: createAdapter(redis) } : {});
@@ -71,6 +81,7 @@ async function socketIo(http: HttpServer, redisUrl: string | undefined): Promise
     broadcast({ count, text }) {
       for (let i = 0; i < count; i++) io.to(ROOM).emit('bench', { text });
     },
+    held: () => Math.max(io.engine.clientsCount, io.of('/').sockets.size, io.of('/').adapter.rooms.get(ROOM)?.size ?? 0),
     async close() {
       await io.close();
       await redis?.close();
@@ -78,7 +89,7 @@ async function socketIo(http: HttpServer, redisUrl: string | undefined): Promise
   };
 }
 
-async function unisocket(http: HttpServer, redisUrl: string | undefined): Promise<{ broadcast: Broadcast; close(): Promise<void> }> {
+async function unisocket(http: HttpServer, redisUrl: string | undefined): Promise<BenchServer> {
   const redis = redisUrl ? createClient({ url: redisUrl }) : undefined;
   redis?.on('error', () => undefined);
   await redis?.connect();
@@ -91,6 +102,8 @@ async function unisocket(http: HttpServer, redisUrl: string | undefined): Promis
       for (let i = 0; i < count; i++) sent.push(server.to(ROOM).emit('bench', { text }));
       await Promise.all(sent);
     },
+    // Every session the adapter keeps, attached or detached (the memory adapter keeps a detached one for its TTL).
+    held: async () => (await server.fetchSessions()).length,
     async close() {
       await server.close();
       await redis?.close();
@@ -98,7 +111,7 @@ async function unisocket(http: HttpServer, redisUrl: string | undefined): Promis
   };
 }
 
-const SERVERS: Record<ServerKind, (http: HttpServer, redisUrl: string | undefined) => Promise<{ broadcast: Broadcast; close(): Promise<void> }>> = {
+const SERVERS: Record<ServerKind, (http: HttpServer, redisUrl: string | undefined) => Promise<BenchServer>> = {
   ws: bareWs,
   socketio: (http) => socketIo(http, undefined),
   'socketio-redis': socketIo,
@@ -115,6 +128,7 @@ serveParent<ServerChildOptions>(async ({ kind, redisUrl }): Promise<ServedChild>
     handle(type, payload) {
       if (type === 'broadcast') return server.broadcast(payload as BroadcastRequest);
       if (type === 'cpu') return process.cpuUsage();
+      if (type === 'held') return server.held();
       throw new Error(`unknown request ${type}`);
     },
     async close() {

@@ -30,6 +30,8 @@ interface Sizes {
   idleMs: number;
   /** Delay between the starts of the one-node setups of a round, in ms. */
   staggerMs: number;
+  /** How long the warm-up clients of a one-node setup stay before they leave, in ms. */
+  warmUpHoldMs: number;
   failoverTrials: number;
 }
 
@@ -64,7 +66,15 @@ export const TOKEN = 'bench-room-5c1e';
 const TEXT = `${TOKEN} lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor`;
 const SETTLE_MS = 1000;
 const BROADCAST_BOUND_MS = 60_000;
+/** Warm-up clients per node of the two-node setups (the one-node setups warm up with as many as they measure). */
 const WARM_UP_CONNECTIONS = 20;
+/**
+ * The warm-up's stay in full runs: longer than the first heartbeat of every server measured (socket.io
+ * pings 25 s after a client connects, ours every 5 s; a bare `ws` server never pings).
+ */
+export const WARM_UP_HOLD_MS = 27_000;
+/** How long a server may take to forget the warm-up clients once they left. */
+const LEFT_BOUND_MS = 10_000;
 const FAILOVER_BOUND_MS = 20_000;
 /** The failover target: SIGKILL of a node to the client resumed on the other, median, with defaults. */
 const FAILOVER_TARGET_MS = 1000;
@@ -73,6 +83,8 @@ const childEntry = fileURLToPath(new URL('../server-child.ts', import.meta.url))
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Round {
+  /** Warm-up connections that went through a heartbeat round before they left (one-node setups). */
+  warmUpHeartbeats?: number;
   /** RSS growth per 1,000 connections, both readings after `idleMs` of idleness (one-node setups). */
   rssPer1000?: number;
   heapPer1000?: number;
@@ -83,7 +95,7 @@ interface Round {
 }
 
 /** The nodes of one setup, with the Redis they share (two-node setups). */
-interface Deployment {
+export interface Deployment {
   nodes: BenchChild[];
   redis?: RedisProcess;
   close(): Promise<void>;
@@ -98,13 +110,45 @@ async function deploy(setup: Setup): Promise<Deployment> {
   };
   try {
     for (let i = 0; i < setup.nodes; i++) nodes.push(await startChild(childEntry, { kind: setup.server, redisUrl: redis?.url } satisfies ServerChildOptions));
-    // One-time costs (module state, JIT) are paid before any reading.
-    for (const node of nodes) (await openIdleConnections(setup.client, node.url, WARM_UP_CONNECTIONS, TOKEN, setup.path)).close();
   } catch (error) {
     await close();
     throw error;
   }
   return { nodes, redis, close };
+}
+
+const now: Exclusive = (work) => work();
+
+/**
+ * The same warm-up for every server, so that a reading holds what connections cost and not the code V8
+ * compiles for the paths a connection runs: `connections` clients per node, of the kind the group
+ * measures, connect, handshake and join the room, stay `holdMs` (a heartbeat round of every server that
+ * has one, in full runs), then leave as clients that are done leave (their protocol's goodbye and the
+ * closing handshake, `IdleConnections.leave`). Resolves once every node holds nothing of them (no
+ * connection, socket or session: nothing in the room the broadcasts go to), with the number of warm-up
+ * connections that went through a heartbeat round. Opening and leaving run in `exclusive` sections; the
+ * stay does not.
+ *
+ * As many as the reading opens, not a few: V8 optimizes a function once it has run often enough, so 20
+ * connections leave the handshake paths interpreted and the reading's 1,000 pay their optimized code
+ * (about 300 KB for ours and 100 KB for bare `ws` in heap snapshots, most of the gap between them).
+ */
+export async function warmUp(setup: Setup, deployment: Deployment, connections: number, holdMs: number, exclusive: Exclusive = now): Promise<number> {
+  const warm = await exclusive(() => openClients(setup, deployment, connections * deployment.nodes.length));
+  try {
+    await sleep(holdMs);
+  } finally {
+    await exclusive(() => warm.leave());
+  }
+  const deadline = Date.now() + LEFT_BOUND_MS;
+  for (;;) {
+    const held = await Promise.all(deployment.nodes.map((node) => node.request<number>('held')));
+    const left = held.reduce((sum, n) => sum + n, 0);
+    if (left === 0) break;
+    if (Date.now() > deadline) throw new Error(`${setup.id}: ${left} warm-up clients still held ${LEFT_BOUND_MS} ms after they left`);
+    await sleep(50);
+  }
+  return warm.heartbeatRounds();
 }
 
 /** Opens `count` clients spread evenly over the nodes. */
@@ -124,7 +168,9 @@ async function openClients(setup: Setup, deployment: Deployment, count: number):
     count,
     delivered: () => groups.reduce((sum, group) => sum + group.delivered(), 0),
     lost: () => groups.map((group, index) => `node ${index + 1}: ${group.lost()}`).join('; '),
+    heartbeatRounds: () => groups.reduce((sum, group) => sum + group.heartbeatRounds(), 0),
     close: () => groups.forEach((group) => group.close()),
+    leave: async () => void (await Promise.all(groups.map((group) => group.leave()))),
   };
 }
 
@@ -172,11 +218,12 @@ const footprint = (usage: NodeJS.MemoryUsage) => usage.heapUsed + usage.external
 
 /** One-node setup: memory of `connections` idle clients, then the broadcast rate to them. */
 async function measureOneNode(setup: Setup, sizes: Sizes, exclusive: Exclusive): Promise<Round> {
-  const { deployment, readyAt } = await exclusive(async () => ({ deployment: await deploy(setup), readyAt: performance.now() }));
+  const deployment = await exclusive(() => deploy(setup));
   const node = deployment.nodes[0]!;
   let clients: IdleConnections | undefined;
   try {
-    await sleep(Math.max(0, sizes.idleMs - (performance.now() - readyAt)));
+    const warmUpHeartbeats = await warmUp(setup, deployment, sizes.connections, sizes.warmUpHoldMs, exclusive);
+    await sleep(sizes.idleMs);
     const opened = await exclusive(async () => {
       const before = await node.memory();
       const open = await openClients(setup, deployment, sizes.connections);
@@ -189,6 +236,7 @@ async function measureOneNode(setup: Setup, sizes: Sizes, exclusive: Exclusive):
       const idle = await node.memory();
       const per1000 = (bytes: number) => (bytes / sizes.connections) * 1000;
       return {
+        warmUpHeartbeats,
         rssPer1000: per1000(idle.rss - opened.before.rss),
         heapPer1000: per1000(footprint(idle) - footprint(opened.before)),
         ...(await broadcastRate(deployment, open, sizes.broadcasts)),
@@ -209,6 +257,7 @@ async function measureTwoNodes(setup: Setup, sizes: Sizes, exclusive: Exclusive)
     const deployment = await deploy(setup);
     let clients: IdleConnections | undefined;
     try {
+      await warmUp(setup, deployment, WARM_UP_CONNECTIONS, 0);
       clients = await openClients(setup, deployment, sizes.connections);
       await sleep(SETTLE_MS);
       return await broadcastRate(deployment, clients, sizes.broadcasts);
@@ -227,10 +276,12 @@ const CLUSTER_WATCHER = 'unisocket-cluster';
  * session resumed (a new session would be a failure: a gap).
  */
 async function failoverTrial(browser: BenchBrowser): Promise<number> {
-  const deployment = await deploy(SETUPS.find((setup) => setup.id === 'unisocket-redis')!);
+  const setup = SETUPS.find((candidate) => candidate.id === 'unisocket-redis')!;
+  const deployment = await deploy(setup);
   const [a, b] = [deployment.nodes[0]!, deployment.nodes[1]!];
   const handle = await browser.newPage();
   try {
+    await warmUp(setup, deployment, WARM_UP_CONNECTIONS, 0);
     await handle.page.evaluate(([kind, urls]) => window.bench.watch([kind], urls), [CLUSTER_WATCHER, `${a.url} ${b.url}`] as const);
     const opened = await waitFor(handle, [CLUSTER_WATCHER], (list) => list.some((e) => e.type === 'open'), FAILOVER_BOUND_MS, 25);
     const first = firstAfter(opened[CLUSTER_WATCHER], 'open', 0);
@@ -255,13 +306,13 @@ export async function runServer(context: GroupContext): Promise<Omit<GroupResult
   // Quick runs skip the idle wait: their memory columns only show that the measurement works.
   const sizes: Sizes = pick(
     context,
-    { rounds: 3, connections: 1000, broadcasts: 50, idleMs: 12_000, staggerMs: 2500, failoverTrials: 9 },
-    { rounds: 1, connections: 100, broadcasts: 5, idleMs: SETTLE_MS, staggerMs: 0, failoverTrials: 1 },
+    { rounds: 3, connections: 1000, broadcasts: 50, idleMs: 12_000, staggerMs: 2500, warmUpHoldMs: WARM_UP_HOLD_MS, failoverTrials: 9 },
+    { rounds: 1, connections: 100, broadcasts: 5, idleMs: SETTLE_MS, staggerMs: 0, warmUpHoldMs: SETTLE_MS, failoverTrials: 1 },
   );
   const log = new ErrorLog();
   /** Per setup, one entry per round (NaN where the round failed), so that ratios pair rounds. */
   const rounds = new Map<SetupId, Round[]>(SETUPS.map((setup) => [setup.id, []]));
-  const failed: Round = { rssPer1000: NaN, heapPer1000: NaN, deliveriesPerSecond: NaN, serverCpuPer1000: NaN, redisCpuPer1000: NaN, clientCpuPer1000: NaN };
+  const failed: Round = { warmUpHeartbeats: NaN, rssPer1000: NaN, heapPer1000: NaN, deliveriesPerSecond: NaN, serverCpuPer1000: NaN, redisCpuPer1000: NaN, clientCpuPer1000: NaN };
   for (let round = 0; round < sizes.rounds; round++) {
     // Quick runs only check that the code works: every setup at once, nothing waits for another.
     const exclusive: Exclusive = context.quick ? (work) => work() : createExclusive();
@@ -305,7 +356,7 @@ export async function runServer(context: GroupContext): Promise<Omit<GroupResult
         ratio(pairedRatio(series(id, 'rssPer1000'), series('ws', 'rssPer1000'))),
         mib(med(id, 'heapPer1000')),
       ]),
-      note: `Every node is its own Node.js process (\`--expose-gc\`), fresh for every setup and round; the setups of a round run side by side, ${sizes.staggerMs / 1000} s apart, so that their idle waits overlap, while starting, opening, reading and broadcasting happen for one setup at a time. Memory is read with \`process.memoryUsage()\` after two full GCs and scaled to 1,000: the baseline after ${WARM_UP_CONNECTIONS} warm-up connections opened and closed and ${idleSeconds} s idle, then the same ${idleSeconds} s after the clients opened (as in the harness group). The clients are Node \`ws\` connections in the bench process: raw WebSocket to the bare server, Engine.IO 4 WebSocket (no polling) + namespace CONNECT to socket.io, the envelope \`hello\` to ours; every server puts each connection in one room as it connects.`,
+      note: `Every node is its own Node.js process (\`--expose-gc\`), fresh for every setup and round; the setups of a round run side by side, ${sizes.staggerMs / 1000} s apart, so that their idle waits overlap, while starting, opening, reading and broadcasting happen for one setup at a time. Memory is read with \`process.memoryUsage()\` after two full GCs and scaled to 1,000. Before its baseline every server gets the same warm-up: as many clients as the reading opens (${int(sizes.connections)}) connect, handshake, join the room and stay ${sizes.warmUpHoldMs / 1000} s, past the first heartbeat of every server that has one (ours pings every 5 s, socket.io 25 s after a client connects, bare ws never; warm-up clients through a heartbeat round, median: ours ${int(med('unisocket', 'warmUpHeartbeats'))}, socket.io ${int(med('socketio', 'warmUpHeartbeats'))}), then leave as clients that are done leave (the envelope's \`bye\`, Socket.IO's \`41\`, nothing for raw WebSocket; then the closing handshake), and the group checks that the server holds nothing of them (no connection, socket or session) before it waits ${idleSeconds} s and reads the baseline. So the code V8 compiles and optimizes for what an idle connection runs is in every server's baseline, and the reading is what ${int(sizes.connections)} more connections hold ${idleSeconds} s after they opened: per-connection memory, not one-time code (with 20 warm-up clients, as before, the reading also held the optimized code of the handshake paths: about 300 KB for ours, 100 KB for bare ws). The clients are Node \`ws\` connections in the bench process: raw WebSocket to the bare server, Engine.IO 4 WebSocket (no polling) + namespace CONNECT to socket.io, the envelope \`hello\` to ours; every server puts each connection in one room as it connects.`,
     },
     {
       title: `Room broadcast to ${int(sizes.connections)} clients (${int(sizes.broadcasts)} messages, median of ${sizes.rounds} rounds)`,

@@ -19,7 +19,20 @@ export interface IdleConnections {
   delivered(): number;
   /** Connections the server ended after they were established (close code or `ended`, with counts): a shortfall's usual cause. */
   lost(): string;
+  /**
+   * Connections that have been through a heartbeat round of their server (it pinged, the client
+   * answered): the envelope's `ping` (with the WebSocket ping `ws` answers), Engine.IO's `2` (answered
+   * `3`). A bare `ws` server never pings, so its connections never count.
+   */
+  heartbeatRounds(): number;
+  /** Drops every connection at once (TCP reset for WebSocket, no goodbye). */
   close(): void;
+  /**
+   * Leaves as a client that is done leaves: the protocol's goodbye (envelope `bye`, Socket.IO `41`, none
+   * for a raw WebSocket), then the WebSocket closing handshake (1000). Resolves once every connection
+   * is closed. SSE connections are dropped as by `close()`.
+   */
+  leave(): Promise<void>;
 }
 
 const OPEN_TIMEOUT_MS = 15_000;
@@ -40,6 +53,10 @@ export function tokenCounter(token: string): (chunk: string) => number {
 
 interface Opened {
   close(): void;
+  /** Resolves once the connection is closed. */
+  leave(): Promise<void>;
+  /** Heartbeat rounds seen. */
+  readonly heartbeats: number;
 }
 
 function openOne(kind: ConnectionKind, harnessUrl: string, agent: Agent, onDelivery: (n: number) => void, onLost: (why: string) => void, token: string, path?: string): Promise<Opened> {
@@ -63,12 +80,11 @@ function openOne(kind: ConnectionKind, harnessUrl: string, agent: Agent, onDeliv
           if (n) onDelivery(n);
           if (first) {
             first = false;
-            established({
-              close: () => {
-                closing = true;
-                request?.destroy();
-              },
-            });
+            const close = () => {
+              closing = true;
+              request?.destroy();
+            };
+            established({ close, leave: async () => close(), heartbeats: 0 });
           }
         });
         res.on('error', () => {});
@@ -78,10 +94,21 @@ function openOne(kind: ConnectionKind, harnessUrl: string, agent: Agent, onDeliv
       return;
     }
     const socket = new WebSocket(`${wsBase}${path ?? (kind === 'ws-envelope' ? '/rt' : kind === 'ws-gateway' ? '/gateways/chat' : '/socket.io/?EIO=4&transport=websocket')}`);
-    const opened: Opened = {
+    const closed = new Promise<void>((done) => socket.once('close', () => done()));
+    const opened = {
+      heartbeats: 0,
       close: () => {
         closing = true;
         socket.terminate();
+      },
+      leave() {
+        closing = true;
+        if (socket.readyState === WebSocket.OPEN) {
+          if (kind === 'ws-envelope') socket.send('{"t":"bye"}');
+          else if (kind === 'socketio-ws') socket.send('41');
+          socket.close(1000);
+        } else if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
+        return closed;
       },
     };
     socket.on('close', (code) => !closing && onLost(`close ${code}`));
@@ -95,8 +122,14 @@ function openOne(kind: ConnectionKind, harnessUrl: string, agent: Agent, onDeliv
       if (kind === 'socketio-ws') {
         if (text.startsWith('0')) socket.send('40');
         else if (text.startsWith('40')) established(opened);
-        else if (text === '2') socket.send('3');
-      } else if (kind === 'ws-envelope') established(opened); // `welcome` is always the first frame
+        else if (text === '2') {
+          socket.send('3');
+          opened.heartbeats++;
+        }
+      } else if (kind === 'ws-envelope') {
+        established(opened); // `welcome` is always the first frame
+        if (text.startsWith('{"t":"ping"')) opened.heartbeats++;
+      }
       if (text.includes(token)) onDelivery(1);
     });
   });
@@ -116,6 +149,10 @@ export async function openIdleConnections(kind: ConnectionKind, harnessUrl: stri
     for (const connection of opened) connection.close();
     agent.destroy();
   };
+  const leaveAll = async () => {
+    await Promise.all(opened.map((connection) => connection.leave()));
+    agent.destroy();
+  };
   try {
     for (let start = 0; start < count; start += CONCURRENCY) {
       const batch = Array.from({ length: Math.min(CONCURRENCY, count - start) }, () => openOne(kind, harnessUrl, agent, (n) => (delivered += n), onLost, token, path));
@@ -129,5 +166,12 @@ export async function openIdleConnections(kind: ConnectionKind, harnessUrl: stri
     throw error;
   }
   const describeLost = () => (lost.size ? [...lost].map(([why, n]) => `${n} × ${why}`).join(', ') : 'none');
-  return { count, delivered: () => delivered, lost: describeLost, close: closeAll };
+  return {
+    count,
+    delivered: () => delivered,
+    lost: describeLost,
+    heartbeatRounds: () => opened.reduce((sum, connection) => sum + (connection.heartbeats > 0 ? 1 : 0), 0),
+    close: closeAll,
+    leave: leaveAll,
+  };
 }
