@@ -73,6 +73,8 @@ const WARM_UP_CONNECTIONS = 20;
  * pings 25 s after a client connects, ours every 5 s; a bare `ws` server never pings).
  */
 export const WARM_UP_HOLD_MS = 27_000;
+/** Warm-up clients per node opened one at a time before the others (see `warmUp`). */
+const ONE_BY_ONE = 10;
 /** How long a server may take to forget the warm-up clients once they left. */
 const LEFT_BOUND_MS = 10_000;
 const FAILOVER_BOUND_MS = 20_000;
@@ -132,9 +134,27 @@ const now: Exclusive = (work) => work();
  * As many as the reading opens, not a few: V8 optimizes a function once it has run often enough, so 20
  * connections leave the handshake paths interpreted and the reading's 1,000 pay their optimized code
  * (about 300 KB for ours and 100 KB for bare `ws` in heap snapshots, most of the gap between them).
+ *
+ * The first `ONE_BY_ONE` open one at a time. V8 sizes the objects of a class by the first few it makes
+ * (slack tracking): when those have every property a live connection gets before the size is fixed (a
+ * TCP socket's back reference from `ws`, a stream's write callback), every later connection holds them
+ * in the object; when not, in a separate 40-byte array each. Opened 50 at a time, which of the two a
+ * process gets is left to chance, for every server alike: up to 120 bytes per connection between two
+ * processes of one server (Node's \`Socket\` and two \`WritableState\`s), in heap snapshots.
  */
 export async function warmUp(setup: Setup, deployment: Deployment, connections: number, holdMs: number, exclusive: Exclusive = now): Promise<number> {
-  const warm = await exclusive(() => openClients(setup, deployment, connections * deployment.nodes.length));
+  const { nodes } = deployment;
+  const first = Math.min(ONE_BY_ONE, connections);
+  const warm = await exclusive(async () => {
+    const opened = [await openClients(setup, deployment, first * nodes.length, 1)];
+    try {
+      if (connections > first) opened.push(await openClients(setup, deployment, (connections - first) * nodes.length));
+    } catch (error) {
+      opened[0]!.close();
+      throw error;
+    }
+    return together(opened);
+  });
   try {
     await sleep(holdMs);
   } finally {
@@ -151,21 +171,26 @@ export async function warmUp(setup: Setup, deployment: Deployment, connections: 
   return warm.heartbeatRounds();
 }
 
-/** Opens `count` clients spread evenly over the nodes. */
-async function openClients(setup: Setup, deployment: Deployment, count: number): Promise<IdleConnections> {
+/** Opens `count` clients spread evenly over the nodes, `concurrency` handshakes at a time (default: `openIdleConnections`'). */
+async function openClients(setup: Setup, deployment: Deployment, count: number, concurrency?: number): Promise<IdleConnections> {
   const { nodes } = deployment;
   const groups: IdleConnections[] = [];
   try {
     for (const [index, node] of nodes.entries()) {
       const share = Math.floor(count / nodes.length) + (index < count % nodes.length ? 1 : 0);
-      groups.push(await openIdleConnections(setup.client, node.url, share, TOKEN, setup.path));
+      groups.push(await openIdleConnections(setup.client, node.url, share, TOKEN, setup.path, concurrency));
     }
   } catch (error) {
     for (const group of groups) group.close();
     throw error;
   }
+  return together(groups);
+}
+
+/** Several groups of connections as one. */
+function together(groups: readonly IdleConnections[]): IdleConnections {
   return {
-    count,
+    count: groups.reduce((sum, group) => sum + group.count, 0),
     delivered: () => groups.reduce((sum, group) => sum + group.delivered(), 0),
     lost: () => groups.map((group, index) => `node ${index + 1}: ${group.lost()}`).join('; '),
     heartbeatRounds: () => groups.reduce((sum, group) => sum + group.heartbeatRounds(), 0),

@@ -136,10 +136,11 @@ function openOne(kind: ConnectionKind, harnessUrl: string, agent: Agent, onDeliv
 }
 
 /**
- * Opens `count` connections of `kind` (at most 50 handshakes at a time); resolves once all are established.
- * `path` replaces the kind's harness path (another server: `/` for a bare `ws` server spoken to as `ws-gateway`).
+ * Opens `count` connections of `kind` (at most `concurrency` handshakes at a time, default 50); resolves
+ * once all are established. `path` replaces the kind's harness path (another server: `/` for a bare
+ * `ws` server spoken to as `ws-gateway`).
  */
-export async function openIdleConnections(kind: ConnectionKind, harnessUrl: string, count: number, token: string, path?: string): Promise<IdleConnections> {
+export async function openIdleConnections(kind: ConnectionKind, harnessUrl: string, count: number, token: string, path?: string, concurrency = CONCURRENCY): Promise<IdleConnections> {
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
   let delivered = 0;
   const lost = new Map<string, number>();
@@ -154,8 +155,8 @@ export async function openIdleConnections(kind: ConnectionKind, harnessUrl: stri
     agent.destroy();
   };
   try {
-    for (let start = 0; start < count; start += CONCURRENCY) {
-      const batch = Array.from({ length: Math.min(CONCURRENCY, count - start) }, () => openOne(kind, harnessUrl, agent, (n) => (delivered += n), onLost, token, path));
+    for (let start = 0; start < count; start += concurrency) {
+      const batch = Array.from({ length: Math.min(concurrency, count - start) }, () => openOne(kind, harnessUrl, agent, (n) => (delivered += n), onLost, token, path));
       const settled = await Promise.allSettled(batch);
       for (const result of settled) if (result.status === 'fulfilled') opened.push(result.value);
       const failure = settled.find((result) => result.status === 'rejected');
