@@ -114,9 +114,12 @@ export const GZIP_BUDGET: Readonly<Record<'ours-connect' | 'ours-socketio', numb
  * behaviour issues 12 and 14 asked for (BENCHMARKS.md says what is left, and what each remaining
  * option would save). `bench/test/bundle-budget.test.ts` fails past it: a change that adds bytes
  * lowers something else or raises this with its reason; a change that saves bytes lowers it, down to
- * the budget.
+ * the budget. Raised since, each by exactly what its change measured:
+ * - `connect()` +20: `close()` says `bye` (the server ends the session at once instead of keeping it,
+ *   in its rooms, for the resume window), and an idle SSE upstream starts a POST at once so that the
+ *   goodbye leaves before the transport closes.
  */
-export const GZIP_CEILING: Readonly<Record<keyof typeof GZIP_BUDGET, number>> = { 'ours-connect': 11_298, 'ours-socketio': 13_310 };
+export const GZIP_CEILING: Readonly<Record<keyof typeof GZIP_BUDGET, number>> = { 'ours-connect': 11_298 + 20, 'ours-socketio': 13_310 };
 
 export interface SizeRow {
   id: string;

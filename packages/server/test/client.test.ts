@@ -107,3 +107,19 @@ describe.each(['websocket', 'sse'] as const)('our client over %s', (kind) => {
     expect((await rt.fetchSessions()).length).toBe(1);
   });
 });
+
+describe('close()', () => {
+  it.each(['websocket', 'sse'] as const)('ends the session on the server at once over %s, leaving its rooms (not kept for a resume)', async (kind) => {
+    const { rt } = await start();
+    const ended: string[] = [];
+    rt.on('disconnect', (socket, reason) => void ended.push(`${socket.id} ${reason}`));
+    const client = track(createClient<ServerEvents, ClientEvents>({ endpoints: endpoints(running!.url)[kind], platform }));
+    await client.emitWithAck('join', 'lobby');
+    expect(await rt.in('lobby').fetchSessions()).toHaveLength(1);
+    const [session] = await rt.fetchSessions();
+    client.close();
+    await expect.poll(() => ended).toEqual([`${session!.id} client-closed`]);
+    expect(await rt.in('lobby').fetchSessions()).toEqual([]);
+    expect(await rt.fetchSessions()).toEqual([]);
+  });
+});

@@ -36,6 +36,8 @@ export const envelope: Protocol = {
       connectParams: () => (onSocket ? {} : { v: '1', ...(token != null && { sessionToken: token }), ...(lastSeq != null && { lastSeq: `${lastSeq}` }) }),
       upstreamParams: (): Record<string, string> => (welcomed ? { sessionToken: token! } : {}),
       onOpen: () => (onSocket ? [stringify({ t: 'hello', v: 1, token, lastSeq })] : []),
+      // close(): the server ends the session now (leaving its rooms) instead of keeping it for a resume.
+      onClose: () => (welcomed ? ['{"t":"bye"}'] : []),
       decode({ data }) {
         let f: Record<string, unknown>;
         try {

@@ -70,10 +70,12 @@ export function createUpstream(
 
   return {
     send(frames) {
-      const attempt = tail.then(async () => {
+      const run = async () => {
         if (failure) throw failure;
         for (const frame of frames) await post(frame);
-      });
+      };
+      // With nothing queued the POST starts now: a goodbye sent just before close() still goes out.
+      const attempt = pending ? tail.then(run) : run();
       pending++;
       tail = attempt
         .catch((error: unknown) => {
