@@ -1,11 +1,12 @@
 // Chromium for the page benchmarks: Debian's /usr/bin/chromium (or $CHROMIUM_PATH) through
 // Playwright, kept off the closed network, loading a page from a tiny loopback server that serves
-// the two page scripts (anchors.js always; ours.js when our client bundles).
+// the two page scripts (anchors.js always; ours.js when our client bundles). Firefox (Debian's
+// firefox-esr or $FIREFOX_PATH, over WebDriver BiDi) for what differs by engine (groups/engines.ts).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
-import { chromiumArgs, chromiumPath } from '../../scripts/browser-path.mjs';
+import { chromium, firefox, type Browser, type CDPSession, type Page } from '@playwright/test';
+import { chromiumArgs, chromiumPath, firefoxPath } from '../../scripts/browser-path.mjs';
 import { bundlePageScript } from './bundler.js';
 
 const CHROMIUM_ARGS = [
@@ -15,7 +16,9 @@ const CHROMIUM_ARGS = [
   '--disable-renderer-backgrounding',
 ];
 
-export { chromiumPath };
+export { chromiumPath, firefoxPath };
+
+export type Engine = 'chromium' | 'firefox';
 
 export interface BenchBrowser {
   readonly version: string;
@@ -28,7 +31,7 @@ export interface BenchBrowser {
 
 export interface BenchPageHandle {
   readonly page: Page;
-  /** Chrome DevTools Protocol session of the page (Performance metrics, GC). */
+  /** Chrome DevTools Protocol session of the page (Performance metrics, GC); Chromium only. */
   cdp(): Promise<CDPSession>;
   /** Reloads the page: fresh storage-free module state, fresh connections. */
   reload(): Promise<void>;
@@ -37,7 +40,8 @@ export interface BenchPageHandle {
 
 const pageScript = (name: string) => fileURLToPath(new URL(`./page/${name}.ts`, import.meta.url));
 
-export async function launchBenchBrowser(): Promise<BenchBrowser> {
+/** The bench page in `engine` (Firefox: a stock one through `channel: 'moz-firefox'`, as playwright.config.ts drives it). */
+export async function launchBenchBrowser(engine: Engine = 'chromium'): Promise<BenchBrowser> {
   const anchors = await bundlePageScript(pageScript('anchors'));
   let ours: string | undefined;
   let oursError: string | undefined;
@@ -73,7 +77,10 @@ ${ours ? '<script src="/ours.js"></script>' : ''}
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const browser: Browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
+  const browser: Browser =
+    engine == 'firefox'
+      ? await firefox.launch({ channel: 'moz-firefox', executablePath: firefoxPath(), headless: true })
+      : await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
   return {
     version: browser.version(),
     oursError,

@@ -12,7 +12,8 @@ import { Unavailable } from './results.js';
 type OutputChunk = Rolldown.OutputChunk;
 
 export const benchDir = fileURLToPath(new URL('..', import.meta.url));
-export const clientSourceEntry = fileURLToPath(new URL('../../packages/client/src/index.ts', import.meta.url));
+/** Our client's source entry; `$BENCH_CLIENT_ENTRY` bundles another copy of it instead (a before/after comparison: `git archive main packages/client/src | tar -x -C /tmp/main`). */
+export const clientSourceEntry = process.env['BENCH_CLIENT_ENTRY'] ?? fileURLToPath(new URL('../../packages/client/src/index.ts', import.meta.url));
 
 /** Throws `Unavailable('missing')` when our client's source is not there. */
 export function assertClientSource(): void {

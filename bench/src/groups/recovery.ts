@@ -1,7 +1,8 @@
 // Group `recovery`: with library defaults, how fast each client is back after the server went
 // away for 2 s, how fast it notices a silent (black-holed) connection, and (ours) how fast a
 // refused or hung WebSocket upgrade ends up working over SSE. The libraries run side by side in
-// one page, so every trial hits all of them with the same outage.
+// one page, so every trial hits all of them with the same outage. Then (engines.ts) ours after a
+// 20 s outage in Chromium and Firefox side by side.
 import type { BenchBrowser, BenchPageHandle } from '../browser.js';
 import { ms, range } from '../format.js';
 import { startHarnessProcess } from '../harness-process.js';
@@ -10,6 +11,7 @@ import type { FallbackTrial, WatchEvent } from '../page/types.js';
 import { asUnavailable, ErrorLog, unavailableCell, type GroupResult, type Table, type TargetCheck } from '../results.js';
 import { spread, type Spread } from '../stats.js';
 import { pick, type GroupContext } from './context.js';
+import { runEngineOutages, type EngineOutageResult, type EngineOutageSizes } from './engines.js';
 
 const LIBRARIES = [
   { kind: 'unisocket', label: 'unisocket `connect()` (envelope: WebSocket, SSE fallback)' },
@@ -26,7 +28,7 @@ const OPEN_BOUND_MS = 20_000;
 const RECONNECT_BOUND_MS = 30_000;
 const FALLBACK_BOUND_MS = 15_000;
 
-interface Sizes {
+interface Sizes extends EngineOutageSizes {
   restartTrials: number;
   blackholeTrials: number;
   blackholeBoundMs: number;
@@ -96,7 +98,11 @@ async function blackholeTrial(browser: BenchBrowser, boundMs: number): Promise<R
 }
 
 export async function runRecovery(context: GroupContext): Promise<Omit<GroupResult, 'ranAt' | 'durationMs' | 'quick'>> {
-  const sizes: Sizes = pick(context, { restartTrials: 7, blackholeTrials: 3, blackholeBoundMs: 50_000, fallbackTrials: 7 }, { restartTrials: 2, blackholeTrials: 1, blackholeBoundMs: 12_000, fallbackTrials: 2 });
+  const sizes: Sizes = pick(
+    context,
+    { restartTrials: 7, blackholeTrials: 3, blackholeBoundMs: 50_000, fallbackTrials: 7, engineTrials: 7, engineOutageMs: 20_000 },
+    { restartTrials: 2, blackholeTrials: 1, blackholeBoundMs: 12_000, fallbackTrials: 2, engineTrials: 1, engineOutageMs: 3000 },
+  );
   const log = new ErrorLog();
   const browser = await context.browser();
   const harness = await startHarnessProcess();
@@ -105,6 +111,7 @@ export async function runRecovery(context: GroupContext): Promise<Omit<GroupResu
   const detect: Record<string, number[]> = {};
   const undetected: Record<string, number> = {};
   const fallback: Record<'refuse' | 'hang', { trials: FallbackTrial[]; unavailable?: string }> = { refuse: { trials: [] }, hang: { trials: [] } };
+  let engines: EngineOutageResult;
   try {
     for (let trial = 0; trial < sizes.restartTrials; trial++) {
       try {
@@ -168,11 +175,19 @@ export async function runRecovery(context: GroupContext): Promise<Omit<GroupResu
         context.progress(`recovery fallback ${mode} trial ${trial + 1}/${sizes.fallbackTrials}`);
       }
     }
+    engines = await runEngineOutages(browser, harness, sizes, log, context.progress);
   } finally {
     await handle.close();
     await harness.close();
   }
-  return report({ sizes, reconnect, detect, undetected, fallback, log, oursError: browser.oursError });
+  const result = report({ sizes, reconnect, detect, undetected, fallback, log, oursError: browser.oursError });
+  return {
+    ...result,
+    tables: [...result.tables, ...engines.tables],
+    targets: [...result.targets, ...engines.targets],
+    headlines: [...result.headlines, ...engines.headlines],
+    data: { ...result.data, ...engines.data },
+  };
 }
 
 interface Collected {

@@ -80,6 +80,51 @@ bench.watchers['unisocket'] = (url): Watcher => {
   return { events, close: () => client.close() };
 };
 
+/**
+ * `connect(url)`, or a WebSocket-only client, with every default, tracing each attempt (WebSocket
+ * created, opened, closed; SSE stream and POST requests started and answered) and each decision (retry
+ * delay and reason, fallback): why a reconnection took as long as it did (groups/engines.ts).
+ */
+function tracedWatcher(url: string, webSocketOnly: boolean): Watcher {
+  const events: WatchEvent[] = [];
+  const note = (text: string) => events.push({ type: 'trace', at: Date.now(), note: text });
+  let sockets = 0;
+  let requests = 0;
+  class TracedWebSocket extends WebSocket {
+    constructor(target: string | URL, protocols?: string | string[]) {
+      super(target, protocols);
+      const n = ++sockets;
+      note(`ws#${n} created`);
+      this.addEventListener('open', () => note(`ws#${n} open`));
+      this.addEventListener('close', (event) => note(`ws#${n} close ${event.code}${event.wasClean ? ' clean' : ''}`));
+    }
+  }
+  const tracedFetch: typeof fetch = (input, init) => {
+    const n = ++requests;
+    const what = `${init?.method ?? 'GET'}#${n}`;
+    note(`${what} started`);
+    return fetch(input, init).then(
+      (response) => (note(`${what} answered ${response.status}`), response),
+      (error: unknown) => {
+        note(`${what} failed ${(error as Error).name}`);
+        throw error;
+      },
+    );
+  };
+  const options = { platform: { WebSocket: TracedWebSocket, fetch: tracedFetch } };
+  const client = webSocketOnly ? createClient({ ...options, endpoints: [websocket(rt(url))] }) : connect(url, options);
+  client.lifecycle.on('open', (event) => events.push({ type: 'open', at: Date.now(), transport: event.transport }));
+  client.lifecycle.on('state', (event) => {
+    if (event.from.status === 'open' && event.to.status !== 'open') events.push({ type: 'lost', at: Date.now() });
+  });
+  client.lifecycle.on('reconnecting', (event) => note(`retry ${event.attempt} in ${Math.round(event.delayMs)} ms (${event.reason})`));
+  client.lifecycle.on('fallback', (event) => note(`fallback ${event.from.split(' ')[0]} -> ${event.to.split(' ')[0]} (${event.reason})`));
+  return { events, close: () => client.close() };
+}
+
+bench.watchers['unisocket-traced'] = (url) => tracedWatcher(url, false);
+bench.watchers['unisocket-ws-traced'] = (url) => tracedWatcher(url, true);
+
 /** `connect([a, b])` with every default: `urls` holds the nodes of one cluster, space-separated. */
 bench.watchers['unisocket-cluster'] = (urls): Watcher => {
   const events: WatchEvent[] = [];

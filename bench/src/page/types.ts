@@ -30,13 +30,15 @@ export interface Watcher {
 }
 
 export interface WatchEvent {
-  type: 'open' | 'lost';
+  /** `trace`: one step of a traced watcher (an attempt started or ended, a retry planned, a fallback), told by `note`. */
+  type: 'open' | 'lost' | 'trace';
   /** `Date.now()`: comparable with the bench process's clock. */
   at: number;
   transport?: string;
   /** `open` of our client: the endpoint it opened on, and whether its session was resumed there. */
   endpoint?: string;
   resumed?: boolean;
+  note?: string;
 }
 
 export type WatcherFactory = (harnessUrl: string) => Watcher;
