@@ -35,7 +35,8 @@ export interface Connection {
  * A round is one pass over the supported endpoints: it waits out the retry delay, then starts its
  * first endpoint at once and the next one when the previous fails, or after `fallbackDelayMs` if
  * nothing has confirmed by then while the previous keeps trying. The first attempt to confirm wins
- * and ends the round.
+ * and ends the round. It also ends when the attempt it started last failed while earlier ones still
+ * hang (past the fallback delay): those keep trying into the next rounds, which start the others.
  *
  * (Past 300 lines: rounds, the hand-over to a probe, liveness and the session share the state below;
  * nothing here decides, it only applies what retry.ts and route.ts decided.)
@@ -81,6 +82,10 @@ export function createConnection(
   let round: number[] | undefined;
   /** How many of them were started. */
   let started = 0;
+  /** The attempt the running round started last. */
+  let latest: Attempt | undefined;
+  /** A round of this outage ended with an attempt still hanging: the next ones start every endpoint at once. */
+  let hung = false;
   /** The worst failure of the running round: a terminal one wins over the others. */
   let worst: Failure | undefined;
   /** Failed reconnect rounds since the last stable connection. */
@@ -129,7 +134,9 @@ export function createConnection(
   const startRound = () => {
     timer = undefined;
     lastRoundAt = clock.now();
-    round = raceOrder(first, supported);
+    // An attempt still trying since an earlier round goes on (see `failed`): the round starts the others.
+    // (Never all of them: a round ends only once the attempt it started last failed.)
+    round = raceOrder(first, supported).filter((index) => ![...live].some((attempt) => attempt.index == index));
     started = 0;
     worst = undefined;
     if (!round.length) terminate(connectionFailure('unsupported', 'no endpoint is supported here', {}, true));
@@ -140,9 +147,9 @@ export function createConnection(
     stopTimer();
     const index = round![started++];
     if (index === undefined) return false;
-    if (started < round!.length) timer = clock.setTimeout(() => advance('fallback-delay'), options.fallbackDelayMs);
+    if (started < round!.length) timer = clock.setTimeout(() => advance('fallback-delay'), hung ? 0 : options.fallbackDelayMs);
     if (started > 1 && reason) reportFallback(round![started - 2]!, index, reason);
-    launch(index).open();
+    (latest = launch(index)).open();
     return true;
   };
   /** Starts the waiting round now, or as soon as the floor allows; nothing when no round waits. */
@@ -211,6 +218,7 @@ export function createConnection(
     const previous = current;
     attempt.confirm();
     confirmedAt = clock.now();
+    hung = false;
     heartbeat.stop();
     // While connected only the current attempt and its probe are live: this closes the one a probe replaces.
     endRound(attempt);
@@ -312,8 +320,14 @@ export function createConnection(
       if (!worst?.terminal) worst = reason;
       if (advance(reason.reason)) return;
     }
-    // The round is over: every attempt failed (a probe that outlived its connection included).
-    if (!current && round && !live.size) {
+    // The round is over once the attempt it started last failed: every attempt failed (a probe that
+    // outlived its connection included), or those left have hung past the fallback delay. Those go on;
+    // the next round starts the others after the retry delay, as if they had failed. A hang may be the
+    // browser's: Firefox holds back a WebSocket to a server that refused it (RFC 6455 section 7.2.3),
+    // longer after each failure, up to a minute, and the page sees it connecting. Waiting for it kept
+    // a round open that long, with SSE refused at its start: a server back meanwhile went unnoticed.
+    if (!current && round && !live.has(latest!)) {
+      hung ||= live.size > 0;
       const last = worst ?? reason;
       round = undefined;
       const decision = plan(last);
@@ -357,7 +371,7 @@ export function createConnection(
       if (!set({ status: 'connecting' }, 'connect')) return;
       failures = 0;
       earlyLossOn = -1;
-      wasOpen = denied = false;
+      wasOpen = denied = hung = false;
       lastFailure = undefined;
       probe.reset();
       supported = endpoints.map((endpoint) => endpoint.isSupported(options.platform));
