@@ -75,12 +75,12 @@ export class SseCarrier implements Carrier {
   }
 
   writeText(text: string, seq?: number): void {
-    if (this.full()) return;
+    if (!this.writable(true)) return;
     this.stream.send(seq === undefined ? { data: text } : { id: `${this.token}:${seq}`, data: text });
   }
 
   writeFrame(seq: number, frame: FrameTail, replayed = false): void {
-    if (replayed ? !this.open() : this.full()) return;
+    if (!this.writable(!replayed)) return;
     this.stream.send({ id: `${this.token}:${seq}`, data: sequencedText(seq, frame) });
   }
 
@@ -96,21 +96,21 @@ export class SseCarrier implements Carrier {
     this.stream.end();
   }
 
-  /** Whether it can be written to (then corked until the end of the tick). */
-  private open(): boolean {
+  /**
+   * Whether a frame may be written now (the response is then corked until the end of the tick).
+   * `bounded`: a slow consumer (its response's queue over the limit) is cut instead; its session
+   * stays, detached.
+   */
+  private writable(bounded: boolean): boolean {
     if (this.finished) return false;
-    this.engine.corking.hold(this.response);
-    return true;
-  }
-
-  /** A slow consumer (its response's queue over the limit) is cut; its session stays, detached. */
-  private full(): boolean {
-    if (this.finished) return true;
     const queued = this.response.writableLength;
-    if (queued <= this.engine.options.maxBufferedBytes) return !this.open();
-    this.engine.log(`SSE stream${this.session ? ` of session ${this.session.id}` : ''}: ${queued} bytes unsent (over ${this.engine.options.maxBufferedBytes}): slow consumer, cut`);
-    this.cut = true;
-    this.response.destroy();
+    if (bounded && queued > this.engine.options.maxBufferedBytes) {
+      this.engine.log(`SSE stream${this.session ? ` of session ${this.session.id}` : ''}: ${queued} bytes unsent (over ${this.engine.options.maxBufferedBytes}): slow consumer, cut`);
+      this.cut = true;
+      this.response.destroy();
+      return false;
+    }
+    this.engine.corking.hold(this.response);
     return true;
   }
 }
