@@ -124,10 +124,15 @@ describe.each(mswStreams)('sse upstream against %s in a browser', () => {
   }
 
   /** An envelope session over SSE + POST: the stream says welcome; POSTs are recorded and `echo` acked on the stream. */
-  function envelopeSession(): { stream: LiveStream; posts: Posted[] } {
+  /**
+   * `posts`: what the client sent; `byes`: its goodbyes (close() POSTs `{"t":"bye"}` best effort, and
+   * the one of an earlier test's client may land here while it closes).
+   */
+  function envelopeSession(): { stream: LiveStream; posts: Posted[]; byes: Posted[] } {
     const stream = liveStream();
     let seq = 0;
     const posts: Posted[] = [];
+    const byes: Posted[] = [];
     serveStream(() => {
       stream.push(`id: S9:0\ndata: ${JSON.stringify({ t: 'welcome', v: 1, session: 'S9', token: 'S9.t', resumed: false, seq: 0, rcid: 0, hb: 60_000 })}\n\n`);
       return stream.response;
@@ -135,14 +140,19 @@ describe.each(mswStreams)('sse upstream against %s in a browser', () => {
     worker.use(
       http.post('/__msw/sse', async ({ request }) => {
         const body = JSON.parse(await request.text()) as unknown;
-        posts.push({ query: new URL(request.url).searchParams, contentType: request.headers.get('content-type'), body });
+        const posted = { query: new URL(request.url).searchParams, contentType: request.headers.get('content-type'), body };
+        if ((body as { t?: string }).t === 'bye') {
+          byes.push(posted);
+          return HttpResponse.json({ rcid: 0 });
+        }
+        posts.push(posted);
         for (const frame of [body].flat() as { name: string; cid: number; args: unknown[]; ack?: true }[]) {
           if (frame.name === 'echo' && frame.ack) stream.push(`id: S9:${++seq}\ndata: ${JSON.stringify({ t: 'ack', seq, cid: frame.cid, args: frame.args })}\n\n`);
         }
         return HttpResponse.json({ rcid: 0 });
       }),
     );
-    return { stream, posts };
+    return { stream, posts, byes };
   }
 
   it('POSTs what waited as one text/plain JSON batch, in order, with the session in the query', async () => {
@@ -167,6 +177,17 @@ describe.each(mswStreams)('sse upstream against %s in a browser', () => {
     const client = connectClient(sse('/__msw/sse'));
     await expect(client.emitWithAck('echo', 'round trip')).resolves.toBe('round trip');
     expect(posts.map((p) => p.query.get('sessionToken'))).toEqual(['S9.t']);
+  });
+
+  it('says bye in a POST when closed, so the server ends the session at once', async () => {
+    const { posts, byes } = envelopeSession();
+    const client = connectClient(sse('/__msw/sse'));
+    // Open, with no POST under way (a goodbye queued behind one is dropped with the transport: best effort).
+    await vi.waitFor(() => expect(client.state.status).toBe('open'));
+    const earlier = byes.length;
+    client.close();
+    await vi.waitFor(() => expect(byes.slice(earlier).map((p) => [p.query.get('sessionToken'), p.body])).toEqual([['S9.t', { t: 'bye' }]]));
+    expect(posts).toEqual([]);
   });
 });
 
